@@ -1,0 +1,87 @@
+# Sen: two commands on a fresh machine: `make run` and `make test` (README).
+SHELL := /bin/bash
+PYTHON ?= python3.11
+VENV := .venv
+PY := $(VENV)/bin/python
+PORT ?= 8000
+export PIP_DISABLE_PIP_VERSION_CHECK := 1
+APT_TEST_PACKAGES := chromium ffmpeg poppler-utils gettext libmagic1 postgresql
+
+.PHONY: install install-test system-packages run-packages run worker migrate demo test test-fast \
+        lint format migrations-check messages compilemessages ci clean
+
+$(VENV)/.installed: requirements.txt
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install -q --upgrade pip
+	$(PY) -m pip install -q -r requirements.txt
+	touch $@
+
+$(VENV)/.installed-test: requirements-test.txt requirements.txt $(VENV)/.installed
+	$(PY) -m pip install -q -r requirements-test.txt
+	touch $@
+
+install: $(VENV)/.installed
+
+install-test: $(VENV)/.installed-test system-packages
+
+# What `make run` needs from Debian: libmagic (type sniffing), gettext (catalogues),
+# ffmpeg (video checks).
+run-packages:
+	@$(MAKE) -s system-packages APT_TEST_PACKAGES="gettext libmagic1 ffmpeg"
+
+# Debian packages the tests use (browser, video and PDF tools, PostgreSQL, gettext),
+# installed only when one is missing.
+system-packages:
+	@missing=""; for p in $(APT_TEST_PACKAGES); do \
+	  dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q "install ok installed" || missing="$$missing $$p"; \
+	done; \
+	if [ -n "$$missing" ]; then \
+	  echo "Installing Debian packages:$$missing"; \
+	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq --no-install-recommends $$missing >/dev/null; \
+	fi
+
+compilemessages: install run-packages
+	SEN_ENV=dev $(PY) manage.py compilemessages --ignore=.venv --ignore=var -v 0
+
+migrate: install compilemessages
+	SEN_ENV=dev $(PY) manage.py migrate --noinput -v 0
+	SEN_ENV=dev $(PY) manage.py update_translation_fields -v 0 > /dev/null
+
+demo: migrate
+	SEN_ENV=dev $(PY) manage.py load_demo
+
+run: demo
+	SEN_ENV=dev $(PY) manage.py collectstatic --noinput -v 0
+	@echo "Sen: http://127.0.0.1:$(PORT)/ · admin: http://127.0.0.1:$(PORT)/admin/"
+	SEN_ENV=dev $(PY) manage.py db_worker --no-startup-delay > var/worker.log 2>&1 & \
+	  worker=$$!; trap "kill $$worker 2>/dev/null" EXIT INT TERM; \
+	  SEN_ENV=dev $(PY) manage.py runserver 127.0.0.1:$(PORT) --noreload
+
+worker: install
+	SEN_ENV=dev $(PY) manage.py db_worker
+
+test: install-test compilemessages
+	$(PY) -m pytest
+
+test-fast: install-test compilemessages
+	$(PY) -m pytest -m "not e2e"
+
+lint: install-test
+	$(PY) -m ruff check .
+	$(PY) -m ruff format --check . || true
+
+format: install-test
+	$(PY) -m ruff format .
+	$(PY) -m ruff check --fix .
+
+migrations-check: install
+	SEN_ENV=test $(PY) manage.py makemigrations --check --dry-run --noinput
+
+messages: install
+	SEN_ENV=dev $(PY) manage.py makemessages -l vi -l en --ignore=.venv --ignore=var --no-obsolete
+
+ci: lint migrations-check test
+
+clean:
+	rm -rf var .pytest_cache

@@ -1,0 +1,206 @@
+"""Admin forms for assets and their files.
+
+The asset forms take the file itself (photo, video) so that a contributor uploads and
+describes in one step; the file is checked by `validators.validate_upload()` in
+`clean_file()`, before anything is written, so a refused file leaves no row and no
+stored file behind.
+"""
+
+import os
+
+from django import forms
+from django.conf import settings
+from django.utils.translation import gettext_lazy as _
+from wagtail.admin.forms import WagtailAdminModelForm
+from wagtail.documents.forms import BaseDocumentForm
+from wagtail.images.forms import BaseImageForm
+from wagtailmedia.forms import BaseMediaForm
+
+from .models import CONTENT_LANGUAGE_CHOICES, Organisation, SenImage, SenMedia
+from .permissions import policy_for
+from .validators import validate_upload
+
+
+class ValidatedFileFormMixin:
+    """For Wagtail's own file forms (images, documents, media admin and choosers)."""
+
+    upload_kind = None
+
+    def clean_file(self):
+        uploaded = self.cleaned_data.get("file")
+        if uploaded and hasattr(uploaded, "size") and "file" in self.files:
+            self.upload_info = validate_upload(uploaded, self.upload_kind)
+        return uploaded
+
+    def save(self, commit=True):
+        instance = super().save(commit=False)
+        info = getattr(self, "upload_info", None)
+        if info is not None:
+            instance.sha256 = info.sha256
+            if info.page_count is not None and hasattr(instance, "page_count"):
+                instance.page_count = info.page_count
+        if commit:
+            instance.save()
+            self.save_m2m()
+        return instance
+
+
+class SenImageForm(ValidatedFileFormMixin, BaseImageForm):
+    upload_kind = "photo"
+
+
+class SenDocumentForm(ValidatedFileFormMixin, BaseDocumentForm):
+    upload_kind = "publication"
+
+
+class SenMediaForm(ValidatedFileFormMixin, BaseMediaForm):
+    upload_kind = "video"
+
+
+class AssetForm(WagtailAdminModelForm):
+    """Common to photos, videos and publications.
+
+    The organisation decides the collection (Asset.save), so offering only the
+    organisations whose collection the user may add to is what stops a contributor
+    from creating an asset in another organisation's collection.
+    """
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if "organisation" in self.fields and self.for_user is not None:
+            collections = policy_for(self._meta.model).collections_user_has_permission_for(
+                self.for_user, "add"
+            )
+            allowed = Organisation.objects.filter(collection__in=collections, is_active=True)
+            if self.instance.pk and self.instance.organisation_id:
+                allowed = allowed | Organisation.objects.filter(pk=self.instance.organisation_id)
+            self.fields["organisation"].queryset = allowed.distinct()
+            if not self.instance.pk:
+                membership = getattr(self.for_user, "membership", None)
+                if membership and allowed.filter(pk=membership.organisation_id).exists():
+                    self.initial.setdefault("organisation", membership.organisation_id)
+        if "content_languages" in self.fields:
+            self.fields["content_languages"] = forms.MultipleChoiceField(
+                label=self.fields["content_languages"].label,
+                choices=CONTENT_LANGUAGE_CHOICES,
+                widget=forms.CheckboxSelectMultiple,
+                required=False,
+            )
+
+
+class FileAssetForm(AssetForm):
+    """A photo or video: the form carries its file."""
+
+    upload_kind = None
+    file_field = None  # the model's FK to the file model
+    file_model = None
+
+    file = forms.FileField(label=_("File"), required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["file"].required = not self.instance.pk
+        if self.instance.pk:
+            self.fields["file"].help_text = _("Leave empty to keep the current file.")
+
+    def clean_file(self):
+        uploaded = self.cleaned_data.get("file")
+        if uploaded:
+            self.upload_info = validate_upload(uploaded, self.upload_kind)
+        return uploaded
+
+    def make_file_record(self, instance, uploaded, info):
+        raise NotImplementedError
+
+    def save(self, commit=True):
+        instance = super().save(commit=False)
+        uploaded = self.cleaned_data.get("file")
+        if uploaded:
+            record = self.make_file_record(instance, uploaded, self.upload_info)
+            setattr(instance, self.file_field, record)
+        if commit:
+            instance.save()
+            self._save_m2m()
+        return instance
+
+    def _store(self, record, uploaded):
+        """Write the file, then the row; if the row fails, remove the file again."""
+        base = os.path.basename(uploaded.name)
+        record.file.save(base, uploaded, save=False)
+        try:
+            if hasattr(record, "_set_image_file_metadata"):
+                record._set_image_file_metadata()
+            record.save()
+        except Exception:
+            record.file.storage.delete(record.file.name)
+            raise
+        return record
+
+
+class PhotoForm(FileAssetForm):
+    upload_kind = "photo"
+    file_field = "image"
+
+    def make_file_record(self, instance, uploaded, info):
+        image = SenImage(
+            title=instance.title_vi or uploaded.name,
+            collection=instance.organisation.collection,
+            uploaded_by_user=self.for_user,
+            sha256=info.sha256,
+        )
+        return self._store(image, uploaded)
+
+
+class VideoForm(FileAssetForm):
+    upload_kind = "video"
+    file_field = "media"
+
+    def make_file_record(self, instance, uploaded, info):
+        media = SenMedia(
+            title=instance.title_vi or uploaded.name,
+            collection=instance.organisation.collection,
+            uploaded_by_user=self.for_user,
+            type="video",
+            duration=0,
+            width=info.width,
+            height=info.height,
+            sha256=info.sha256,
+        )
+        return self._store(media, uploaded)
+
+
+class PublicationForm(AssetForm):
+    def clean(self):
+        cleaned = super().clean()
+        editions = self.formsets.get("editions")
+        if editions is not None and editions.is_valid():
+            languages = [
+                form.cleaned_data.get("language")
+                for form in editions.forms
+                if form.cleaned_data and not form.cleaned_data.get("DELETE")
+            ]
+            if len(languages) != len(set(languages)):
+                self.add_error(None, _("Each language may have only one edition."))
+        return cleaned
+
+
+class OrganisationForm(WagtailAdminModelForm):
+    """A new organisation comes with its collection and editors group
+    (operations.create_organisation); editing fixes names, kind and parent."""
+
+    def save(self, commit=True):
+        from .operations import create_organisation
+
+        if self.instance.pk:
+            return super().save(commit=commit)
+        names = {
+            code: self.cleaned_data.get(f"name_{code.replace('-', '_')}")
+            for code, _label in settings.LANGUAGES
+        }
+        self.instance = create_organisation(
+            names=names,
+            kind=self.cleaned_data["kind"],
+            parent=self.cleaned_data.get("parent"),
+            user=self.for_user,
+        )
+        return self.instance

@@ -1,0 +1,291 @@
+"""The three kinds of asset: photos, videos and publications.
+
+Each is a Wagtail snippet that carries the editorial record (titles and captions in
+every configured language, place, topics, rights, the contributing organisation) and
+Wagtail's draft, revision, workflow, locking and preview machinery, so that review
+and publishing (issue 4) use Wagtail's own workflow rather than a state field of ours.
+The bytes live in the file models (files.py), in the same collection.
+
+The collection is not chosen by the editor: it is always the owning organisation's
+collection, set in `save()`, so that "who may see this" has one source of truth.
+"""
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from modelcluster.contrib.taggit import ClusterTaggableManager
+from modelcluster.fields import ParentalKey, ParentalManyToManyField
+from modelcluster.models import ClusterableModel
+from modeltranslation.utils import build_localized_fieldname
+from taggit.models import TaggedItemBase
+from wagtail.models import (
+    CollectionMember,
+    DraftStateMixin,
+    LockableMixin,
+    Orderable,
+    PreviewableMixin,
+    RevisionMixin,
+    WorkflowMixin,
+)
+from wagtail.search import index
+
+from ..text import NFCTextMixin
+from .taxonomy import InformationClass
+
+CONTENT_LANGUAGE_CHOICES = [(code, name) for code, name in settings.LANGUAGE_NAMES.items()]
+
+
+def translated_search_fields(*names, boost=None):
+    """Index every language column: indexing the modeltranslation descriptor would
+    store only the language active at indexing time."""
+    fields = []
+    for name in names:
+        for code, _name in settings.LANGUAGES:
+            column = build_localized_fieldname(name, code)
+            fields.append(index.SearchField(column, boost=boost))
+            fields.append(index.AutocompleteField(column))
+    return fields
+
+
+class DatePrecision(models.TextChoices):
+    DAY = "day", _("Day")
+    MONTH = "month", _("Month")
+    YEAR = "year", _("Year")
+
+
+class Asset(
+    NFCTextMixin,
+    WorkflowMixin,
+    DraftStateMixin,
+    LockableMixin,
+    RevisionMixin,
+    PreviewableMixin,
+    CollectionMember,
+    index.Indexed,
+    ClusterableModel,
+):
+    title = models.CharField(_("title"), max_length=255)
+    description = models.TextField(_("description"), blank=True)
+
+    date = models.DateField(
+        _("date"),
+        null=True,
+        blank=True,
+        help_text=_("When it was taken or produced. For a year or a month only, "
+                    "enter its first day and set the precision."),
+    )
+    date_precision = models.CharField(
+        _("date precision"), max_length=5, choices=DatePrecision.choices,
+        default=DatePrecision.DAY,
+    )
+    place = models.ForeignKey(
+        "assets.Place", verbose_name=_("place"), null=True, blank=True,
+        on_delete=models.PROTECT, related_name="+",
+    )
+    topics = ParentalManyToManyField(
+        "assets.Topic", verbose_name=_("topics"), blank=True, related_name="%(class)ss"
+    )
+    author = models.CharField(_("author or photographer"), max_length=255, blank=True)
+    credit_line = models.CharField(_("credit line"), max_length=255, blank=True)
+    copyright_holder = models.CharField(_("copyright holder"), max_length=255, blank=True)
+    licence = models.ForeignKey(
+        "assets.Licence", verbose_name=_("licence"), null=True,
+        on_delete=models.PROTECT, related_name="+",
+    )
+    source = models.CharField(
+        _("source"), max_length=500, blank=True,
+        help_text=_("Where the original comes from: a URL, an archive, a publication."),
+    )
+    organisation = models.ForeignKey(
+        "assets.Organisation", verbose_name=_("contributing organisation"),
+        on_delete=models.PROTECT, related_name="%(class)ss",
+    )
+    attributed_organisation = models.ForeignKey(
+        "assets.Organisation", verbose_name=_("organisation when published"),
+        null=True, blank=True, editable=False,
+        on_delete=models.PROTECT, related_name="+",
+    )
+    information_class = models.CharField(
+        _("information class"), max_length=20, choices=InformationClass.choices,
+        default=InformationClass.PROMOTION,
+    )
+    event = models.ForeignKey(
+        "assets.Event", verbose_name=_("event"), null=True, blank=True,
+        on_delete=models.PROTECT, related_name="%(class)ss",
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    search_fields = [
+        *translated_search_fields("title", boost=2),
+        *translated_search_fields("description"),
+        index.SearchField("author"),
+        index.SearchField("credit_line"),
+        index.FilterField("collection"),
+        index.FilterField("organisation"),
+        index.FilterField("live"),
+        index.FilterField("information_class"),
+    ]
+
+    class Meta:
+        abstract = True
+
+    def __str__(self):
+        return self.title_vi or self.title or ""
+
+    def save(self, *args, **kwargs):
+        if self.organisation_id:
+            from .organisations import Organisation
+
+            self.collection_id = (
+                Organisation.objects.filter(pk=self.organisation_id)
+                .values_list("collection_id", flat=True)
+                .get()
+            )
+        # The organisation a published asset is credited to does not change when
+        # organisations are later merged or renamed (see Organisation.name_on).
+        if self.live and not self.attributed_organisation_id:
+            self.attributed_organisation_id = self.organisation_id
+        return super().save(*args, **kwargs)
+
+    def clean(self):
+        super().clean()
+        if self.event_id and self.date and self.event.ends_on:
+            if not (self.event.starts_on <= self.date <= self.event.ends_on):
+                raise ValidationError(
+                    {"date": _("The date is outside the dates of the chosen event.")}
+                )
+
+    @property
+    def organisation_name_when_published(self):
+        org = self.attributed_organisation or self.organisation
+        day = self.first_published_at.date() if self.first_published_at else None
+        return org.name_on(day)
+
+    def missing_languages(self):
+        """Configured languages with no title yet: the admin shows them."""
+        return [
+            code
+            for code, _name in settings.LANGUAGES
+            if not getattr(self, build_localized_fieldname("title", code), None)
+        ]
+
+    def get_preview_template(self, request, mode_name):
+        return "assets/preview.html"
+
+    def get_preview_context(self, request, mode_name):
+        context = super().get_preview_context(request, mode_name)
+        context["asset"] = self
+        return context
+
+
+class PhotoTag(TaggedItemBase):
+    content_object = ParentalKey(
+        "assets.Photo", on_delete=models.CASCADE, related_name="tagged_items"
+    )
+
+
+class VideoTag(TaggedItemBase):
+    content_object = ParentalKey(
+        "assets.Video", on_delete=models.CASCADE, related_name="tagged_items"
+    )
+
+
+class PublicationTag(TaggedItemBase):
+    content_object = ParentalKey(
+        "assets.Publication", on_delete=models.CASCADE, related_name="tagged_items"
+    )
+
+
+class Photo(Asset):
+    image = models.ForeignKey(
+        "assets.SenImage", verbose_name=_("image file"), on_delete=models.PROTECT,
+        related_name="photos", editable=False,
+    )
+    alt_text = models.CharField(
+        _("alt text"), max_length=255, blank=True,
+        help_text=_("What the photo shows, for people who cannot see it."),
+    )
+    keywords = ClusterTaggableManager(
+        verbose_name=_("keywords"), through=PhotoTag, blank=True
+    )
+
+    search_fields = Asset.search_fields + [
+        *translated_search_fields("alt_text"),
+        index.RelatedFields("keywords", [index.SearchField("name")]),
+    ]
+
+    class Meta:
+        verbose_name = _("photo")
+        verbose_name_plural = _("photos")
+        permissions = [("choose_photo", "Can choose photo")]
+
+
+class Video(Asset):
+    media = models.ForeignKey(
+        "assets.SenMedia", verbose_name=_("video file"), on_delete=models.PROTECT,
+        related_name="videos", editable=False,
+    )
+    content_languages = models.JSONField(
+        _("languages spoken or written"), default=list, blank=True
+    )
+    keywords = ClusterTaggableManager(
+        verbose_name=_("keywords"), through=VideoTag, blank=True
+    )
+
+    search_fields = Asset.search_fields + [
+        index.RelatedFields("keywords", [index.SearchField("name")]),
+    ]
+
+    class Meta:
+        verbose_name = _("video")
+        verbose_name_plural = _("videos")
+        permissions = [("choose_video", "Can choose video")]
+
+
+class Publication(Asset):
+    """One work (a brochure, a book, a flyer) with one PDF per language edition."""
+
+    content_languages = models.JSONField(
+        _("languages of the content"), default=list, blank=True
+    )
+    keywords = ClusterTaggableManager(
+        verbose_name=_("keywords"), through=PublicationTag, blank=True
+    )
+
+    search_fields = Asset.search_fields + [
+        index.RelatedFields("keywords", [index.SearchField("name")]),
+    ]
+
+    class Meta:
+        verbose_name = _("publication")
+        verbose_name_plural = _("publications")
+        permissions = [("choose_publication", "Can choose publication")]
+
+
+class PublicationEdition(Orderable):
+    """The same publication in one language: its own PDF."""
+
+    publication = ParentalKey(
+        Publication, on_delete=models.CASCADE, related_name="editions"
+    )
+    language = models.CharField(
+        _("language"), max_length=10, choices=CONTENT_LANGUAGE_CHOICES
+    )
+    document = models.ForeignKey(
+        "assets.SenDocument", verbose_name=_("PDF file"), on_delete=models.PROTECT,
+        related_name="editions",
+    )
+
+    class Meta(Orderable.Meta):
+        verbose_name = _("language edition")
+        verbose_name_plural = _("language editions")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["publication", "language"], name="one_edition_per_language"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.publication} [{self.language}]"

@@ -1,0 +1,208 @@
+"""Domain rules of the asset library. Views, commands and hooks call these; they take
+a user and objects, check the rules and write, and never touch a request."""
+
+import datetime
+
+from django.contrib.auth.models import Group, Permission
+from django.contrib.contenttypes.models import ContentType
+from django.db import transaction
+from django.utils.translation import gettext as _
+from modeltranslation.utils import build_localized_fieldname
+from wagtail.log_actions import log
+from wagtail.models import Collection, GroupCollectionPermission, Revision
+
+from .models import (
+    ASSET_MODELS,
+    Membership,
+    Organisation,
+    OrganisationFormerName,
+    SenDocument,
+    SenImage,
+    SenMedia,
+)
+
+# Role groups. Contributors get their collection rights through their organisation's
+# editors group; the others hold rights on the root collection, i.e. on everything.
+CONTRIBUTORS = "Contributors"
+REVIEWERS = "Reviewers"
+AUDITORS = "Auditors"
+ADMINISTRATORS = "Administrators"
+
+CONTRIBUTOR_ASSET_ACTIONS = ("add", "change", "delete", "choose")
+CONTRIBUTOR_FILE_ACTIONS = {SenDocument: ("add", "change", "choose")}
+REVIEWER_ASSET_ACTIONS = ("add", "change", "delete", "publish", "lock", "unlock", "choose", "view")
+REVIEWER_FILE_ACTIONS = ("add", "change", "choose")
+AUDITOR_ASSET_ACTIONS = ("view",)
+
+
+def _permissions(model, actions):
+    content_type = ContentType.objects.get_for_model(model, for_concrete_model=False)
+    wanted = {f"{action}_{model._meta.model_name}" for action in actions}
+    # Wagtail's abstract file models declare "choose_document"/"choose_image" literally.
+    wanted |= {f"choose_{name}" for name in ("image", "document", "media") if "choose" in actions}
+    return Permission.objects.filter(content_type=content_type, codename__in=wanted)
+
+
+def _grant_collection(group, collection, model, actions):
+    for permission in _permissions(model, actions):
+        GroupCollectionPermission.objects.get_or_create(
+            group=group, collection=collection, permission=permission
+        )
+
+
+def _access_admin():
+    return Permission.objects.get(content_type__app_label="wagtailadmin", codename="access_admin")
+
+
+@transaction.atomic
+def ensure_role_groups():
+    """Create the four role groups with their rights; safe to run again.
+
+    Rights are a starting point: administrators adjust them in Settings → Groups."""
+    root = Collection.get_first_root_node()
+    access = _access_admin()
+    groups = {}
+    for name in (CONTRIBUTORS, REVIEWERS, AUDITORS, ADMINISTRATORS):
+        group, _created = Group.objects.get_or_create(name=name)
+        group.permissions.add(access)
+        groups[name] = group
+    for model in ASSET_MODELS:
+        _grant_collection(groups[REVIEWERS], root, model, REVIEWER_ASSET_ACTIONS)
+        _grant_collection(groups[AUDITORS], root, model, AUDITOR_ASSET_ACTIONS)
+        _grant_collection(groups[ADMINISTRATORS], root, model, REVIEWER_ASSET_ACTIONS)
+    for file_model in (SenImage, SenDocument, SenMedia):
+        _grant_collection(groups[REVIEWERS], root, file_model, REVIEWER_FILE_ACTIONS)
+        _grant_collection(groups[ADMINISTRATORS], root, file_model, ("add", "change", "delete", "choose"))
+    admin_perms = Permission.objects.filter(
+        content_type__app_label__in=["assets", "auth", "wagtailcore", "wagtailusers",
+                                     "wagtailsettings", "cms", "wagtailadmin"]
+    )
+    groups[ADMINISTRATORS].permissions.add(*admin_perms)
+    return groups
+
+
+def _grant_editors(group, collection):
+    group.permissions.add(_access_admin())
+    for model in ASSET_MODELS:
+        _grant_collection(group, collection, model, CONTRIBUTOR_ASSET_ACTIONS)
+    for model, actions in CONTRIBUTOR_FILE_ACTIONS.items():
+        _grant_collection(group, collection, model, actions)
+
+
+def _editors_group_name(organisation):
+    return _("Editors · %(organisation)s") % {"organisation": organisation.name_vi}
+
+
+@transaction.atomic
+def create_organisation(*, names, kind, parent=None, user=None):
+    """An organisation with its own collection (under its parent's) and editors group."""
+    parent_collection = parent.collection if parent else Collection.get_first_root_node()
+    collection = parent_collection.add_child(instance=Collection(name=names["vi"]))
+    organisation = Organisation(kind=kind, parent=parent, collection=collection)
+    _set_names(organisation, names)
+    organisation.save()
+    group = Group.objects.create(name=_editors_group_name(organisation)[:150])
+    _grant_editors(group, collection)
+    organisation.editors_group = group
+    organisation.save(update_fields=["editors_group"])
+    log(instance=organisation, action="wagtail.create", user=user)
+    return organisation
+
+
+def _set_names(obj, names):
+    for code, value in names.items():
+        setattr(obj, build_localized_fieldname("name", code), value or None)
+    obj.name = names["vi"]
+
+
+def add_member(user, organisation):
+    """Make `user` a contributor of `organisation` (and of no other)."""
+    membership = Membership.objects.filter(user=user).first()
+    if membership and membership.organisation_id != organisation.pk:
+        if membership.organisation.editors_group:
+            user.groups.remove(membership.organisation.editors_group)
+        membership.organisation = organisation
+        membership.save()
+    elif membership is None:
+        Membership.objects.create(user=user, organisation=organisation)
+    user.groups.add(Group.objects.get(name=CONTRIBUTORS))
+    if organisation.editors_group:
+        user.groups.add(organisation.editors_group)
+
+
+@transaction.atomic
+def rename_organisation(organisation, *, names, effective, user=None):
+    """Rename from `effective` on. Assets published before then keep citing the
+    old name (Organisation.name_on)."""
+    former = OrganisationFormerName(organisation=organisation, valid_until=effective)
+    _set_names(former, {
+        code: getattr(organisation, build_localized_fieldname("name", code))
+        for code in names
+    })
+    former.save()
+    _set_names(organisation, names)
+    organisation.save()
+    organisation.collection.name = names["vi"]
+    organisation.collection.save()
+    if organisation.editors_group:
+        organisation.editors_group.name = _editors_group_name(organisation)[:150]
+        organisation.editors_group.save()
+    log(instance=organisation, action="sen.organisation.rename", user=user,
+        data={"former": former.name_vi, "effective": effective.isoformat()})
+    return organisation
+
+
+@transaction.atomic
+def merge_organisations(source, target, *, effective, user=None):
+    """Merge `source` into `target` from `effective` on: its assets (drafts and open
+    reviews included), files, members and child organisations move to `target`.
+    `source` stays as an inactive record, so published assets keep citing it."""
+    if source.pk == target.pk:
+        raise ValueError(_("An organisation cannot be merged into itself."))
+    if not target.is_active:
+        raise ValueError(_("The organisation to merge into is no longer active."))
+    ancestor = target
+    while ancestor is not None:
+        if ancestor.pk == source.pk:
+            raise ValueError(_("An organisation cannot be merged into one of its own units."))
+        ancestor = ancestor.parent
+
+    for model in ASSET_MODELS:
+        moved = list(model.objects.filter(organisation=source).values_list("pk", flat=True))
+        model.objects.filter(pk__in=moved).update(
+            organisation=target, collection=target.collection
+        )
+        # Unpublished edits live in revisions: move them too, or publishing a draft
+        # later would put the asset back in the dissolved organisation.
+        content_type = ContentType.objects.get_for_model(model)
+        for revision in Revision.objects.filter(
+            base_content_type=content_type, object_id__in=[str(pk) for pk in moved]
+        ):
+            if revision.content.get("organisation") == source.pk:
+                revision.content["organisation"] = target.pk
+                revision.content["collection"] = target.collection_id
+                revision.save(update_fields=["content"])
+    for file_model in (SenImage, SenDocument, SenMedia):
+        file_model.objects.filter(collection=source.collection).update(
+            collection=target.collection
+        )
+    for membership in Membership.objects.filter(organisation=source).select_related("user"):
+        add_member(membership.user, target)
+    for child in Organisation.objects.filter(parent=source):
+        child.parent = target
+        child.save(update_fields=["parent"])
+        child.collection.refresh_from_db()
+        target.collection.refresh_from_db()
+        child.collection.move(target.collection, pos="last-child")
+
+    source.is_active = False
+    source.merged_into = target
+    source.dissolved_on = effective
+    source.save(update_fields=["is_active", "merged_into", "dissolved_on"])
+    log(instance=source, action="sen.organisation.merge", user=user,
+        data={"into": target.name_vi, "effective": effective.isoformat()})
+    return target
+
+
+def today():
+    return datetime.date.today()

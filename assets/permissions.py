@@ -1,0 +1,105 @@
+"""Who may see and do what with an asset: collection permissions, in one place.
+
+Wagtail 8's generic snippet views check model-level permissions only; they never ask
+whether *this* asset's collection is one the user may touch (see
+shared/reference/design-prototype-notes.md, part b). Sen closes that gap here, once:
+
+* `visible_assets()` scopes every listing, search and chooser queryset;
+* `user_can_access()` decides for one object; `scope_urlpatterns()` wraps every URL of
+  an asset viewset or chooser that names an object, so a view added by a later Wagtail
+  release is covered without code here changing;
+* the bulk actions in wagtail_hooks.py filter their objects through `visible_assets()`.
+
+Out-of-scope objects answer 404, not 403, so their existence is not revealed.
+"""
+
+from functools import wraps
+
+from django.contrib.admin.utils import unquote
+from django.http import Http404
+from wagtail.permission_policies.collections import CollectionPermissionPolicy
+from wagtail.permissions import policy_registry, register_permission_policy
+
+# Having any of these on an asset's collection lets a user see that asset in the admin.
+SEE_ACTIONS = ("change", "delete", "view", "publish")
+
+# What an object URL needs, by Wagtail's URL name. Unknown names need "change".
+URL_ACTIONS = {
+    "delete": ("delete",),
+    "unpublish": ("publish",),
+    "revisions_unschedule": ("publish",),
+    "history": SEE_ACTIONS,
+    "history_results": SEE_ACTIONS,
+    "usage": SEE_ACTIONS,
+    "inspect": SEE_ACTIONS,
+    "workflow_history": SEE_ACTIONS,
+    "workflow_history_detail": SEE_ACTIONS,
+    "revisions_view": SEE_ACTIONS,
+    "revisions_compare": SEE_ACTIONS,
+    "chosen": ("choose",),
+}
+DEFAULT_URL_ACTIONS = ("change",)
+
+
+class AssetPermissionPolicy(CollectionPermissionPolicy):
+    """Every action, publish and lock included, is a permission on the asset's
+    collection (Settings → Groups). Unlike CollectionOwnershipPermissionPolicy, which
+    makes publish superuser-only and so breaks workflow approval, this lets the
+    Reviewers group publish everything under the root collection."""
+
+
+def register_policies():
+    """Before any snippet viewset asks for a policy, or Wagtail builds its fallback
+    (model-level) one. wagtail_modeltranslation loads wagtail_hooks from its own
+    ready(), before ours, so both places call this; the second call does nothing."""
+    from .models import ASSET_MODELS
+
+    for model in ASSET_MODELS:
+        if policy_registry.get_by_type(model, fallback=False) is None:
+            register_permission_policy(model, AssetPermissionPolicy(model))
+
+
+def policy_for(model):
+    return policy_registry.get_by_type(model)
+
+
+def visible_assets(user, model, actions=SEE_ACTIONS):
+    return policy_for(model).instances_user_has_any_permission_for(user, list(actions))
+
+
+def user_can_access(user, obj, actions=SEE_ACTIONS):
+    policy = policy_for(type(obj))
+    if policy.user_has_any_permission_for_instance(user, list(actions), obj):
+        return True
+    # A moderator of a workflow task (e.g. a unit leader's approval step) may open
+    # the asset while the task is theirs, whatever their collection rights.
+    task = getattr(obj, "current_workflow_task", None)
+    return bool(task and task.specific.user_can_access_editor(obj, user))
+
+
+def _get_object(model, pk):
+    try:
+        return model._default_manager.filter(pk=unquote(str(pk))).first()
+    except (ValueError, TypeError):
+        return None
+
+
+def scoped_view(view_func, model, actions):
+    @wraps(view_func)
+    def wrapper(request, *args, **kwargs):
+        obj = _get_object(model, kwargs["pk"])
+        if obj is None or not user_can_access(request.user, obj, actions):
+            raise Http404
+        return view_func(request, *args, **kwargs)
+
+    return wrapper
+
+
+def scope_urlpatterns(urlpatterns, model):
+    """Wrap every URL that names an object with the collection check."""
+    for pattern in urlpatterns:
+        converters = getattr(pattern.pattern, "converters", {})
+        if "pk" in converters or "(?P<pk>" in str(pattern.pattern):
+            actions = URL_ACTIONS.get(pattern.name, DEFAULT_URL_ACTIONS)
+            pattern.callback = scoped_view(pattern.callback, model, actions)
+    return urlpatterns

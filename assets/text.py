@@ -1,0 +1,36 @@
+"""Text rules shared by every Sen model: Vietnamese is stored NFC-normalised.
+
+Vietnamese can be typed precomposed (NFC, "ầ" as one code point) or decomposed
+(NFD, "a" + two combining marks: macOS file names, some IMEs). Both look identical but
+compare, sort and search differently, so everything is stored as NFC.
+"""
+
+import unicodedata
+
+from django.db import models
+
+
+def nfc(value):
+    if isinstance(value, str):
+        return unicodedata.normalize("NFC", value)
+    return value
+
+
+def normalise_text_fields(instance):
+    for field in instance._meta.concrete_fields:
+        if isinstance(field, models.CharField | models.TextField):
+            value = getattr(instance, field.attname, None)
+            if isinstance(value, str):
+                setattr(instance, field.attname, nfc(value))
+
+
+class NFCTextMixin:
+    """Normalise every char/text column to NFC on save and in revisions."""
+
+    def save(self, *args, **kwargs):
+        normalise_text_fields(self)
+        return super().save(*args, **kwargs)
+
+    def serializable_data(self):
+        normalise_text_fields(self)
+        return super().serializable_data()

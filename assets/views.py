@@ -1,0 +1,63 @@
+"""Admin view classes for assets: Wagtail's, scoped by the collection permission
+policy (permissions.py). Each class here only narrows what Wagtail's does."""
+
+from django.http import Http404
+from wagtail.admin.ui.tables import Column
+from wagtail.snippets.views.chooser import (
+    ChooseResultsView,
+    ChooseView,
+    SnippetChooserViewSet,
+    SnippetChosenMultipleView,
+    SnippetChosenView,
+)
+from wagtail.snippets.views.snippets import HistoryView
+
+from .permissions import SEE_ACTIONS, user_can_access, visible_assets
+
+
+class ScopedChooseMixin:
+    def get_object_list(self):
+        return visible_assets(self.request.user, self.model_class, ["choose"])
+
+
+class ScopedChooseView(ScopedChooseMixin, ChooseView):
+    pass
+
+
+class ScopedChooseResultsView(ScopedChooseMixin, ChooseResultsView):
+    pass
+
+
+class ScopedChosenView(SnippetChosenView):
+    def get_object(self, pk):
+        obj = super().get_object(pk)
+        if not user_can_access(self.request.user, obj, ["choose"]):
+            raise Http404
+        return obj
+
+
+class ScopedChosenMultipleView(SnippetChosenMultipleView):
+    def get_objects(self, pks):
+        return visible_assets(self.request.user, self.model_class, ["choose"]).filter(
+            pk__in=pks
+        )
+
+
+class AssetChooserViewSet(SnippetChooserViewSet):
+    choose_view_class = ScopedChooseView
+    choose_results_view_class = ScopedChooseResultsView
+    chosen_view_class = ScopedChosenView
+    chosen_multiple_view_class = ScopedChosenMultipleView
+
+
+class AssetHistoryView(HistoryView):
+    """Auditors hold only "view": they read history but change nothing."""
+
+    any_permission_required = list(SEE_ACTIONS) + ["add"]
+
+
+class MissingLanguagesColumn(Column):
+    cell_template_name = "assets/columns/missing_languages.html"
+
+    def get_value(self, instance):
+        return ", ".join(code for code in instance.missing_languages() if code != "vi")

@@ -1,0 +1,261 @@
+from django.utils.translation import gettext_lazy as _
+from wagtail import hooks
+from wagtail.admin.panels import FieldPanel, InlinePanel, ObjectList, TabbedInterface
+from wagtail.admin.ui.tables import LiveStatusTagColumn, UpdatedAtColumn
+from wagtail.snippets.bulk_actions.delete import DeleteBulkAction
+from wagtail.snippets.models import register_snippet
+from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
+
+from .forms import OrganisationForm, PhotoForm, PublicationForm, VideoForm
+from .models import ASSET_MODELS, Event, Licence, Organisation, Photo, Place, Publication, Topic, Video
+from .panels import MissingLanguagesPanel, name_panels, translation_panels, vietnamese_panels
+from .permissions import register_policies, scope_urlpatterns, visible_assets
+from .views import AssetChooserViewSet, AssetHistoryView, MissingLanguagesColumn
+
+register_policies()
+
+
+def description_tab(*extra):
+    return ObjectList(
+        [
+            FieldPanel("information_class"),
+            FieldPanel("date"),
+            FieldPanel("date_precision"),
+            FieldPanel("place"),
+            FieldPanel("topics", widget=None),
+            FieldPanel("keywords"),
+            FieldPanel("event"),
+            *extra,
+        ],
+        heading=_("About"),
+    )
+
+
+def rights_tab():
+    return ObjectList(
+        [
+            FieldPanel("author"),
+            FieldPanel("credit_line"),
+            FieldPanel("copyright_holder"),
+            FieldPanel("licence"),
+            FieldPanel("source"),
+        ],
+        heading=_("Credit and rights"),
+    )
+
+
+def translations_tab(*names):
+    return ObjectList(
+        [MissingLanguagesPanel(), *translation_panels(*names)], heading=_("Translations")
+    )
+
+
+class AssetViewSet(SnippetViewSet):
+    """Wagtail's snippet views, every one of them scoped to what the user may see."""
+
+    inspect_view_enabled = True
+    history_view_class = AssetHistoryView
+    chooser_viewset_class = AssetChooserViewSet
+    list_filter = ["organisation", "information_class", "live"]
+    list_per_page = 50
+
+    @property
+    def list_display(self):
+        return [
+            "__str__",
+            "organisation",
+            MissingLanguagesColumn("missing_languages", label=_("Missing languages")),
+            UpdatedAtColumn(),
+            LiveStatusTagColumn(),
+        ]
+
+    def get_queryset(self, request):
+        return visible_assets(request.user, self.model).select_related("organisation")
+
+    def get_urlpatterns(self):
+        return scope_urlpatterns(super().get_urlpatterns(), self.model)
+
+    def get_permissions_to_register(self):
+        # Asset rights are collection permissions (Groups → collection panels);
+        # ticking them in the model-level grid would do nothing.
+        from django.contrib.auth.models import Permission
+
+        return Permission.objects.none()
+
+
+class PhotoViewSet(AssetViewSet):
+    model = Photo
+    icon = "image"
+    menu_label = _("Photos")
+    edit_handler = TabbedInterface(
+        [
+            ObjectList(
+                [FieldPanel("file"), FieldPanel("organisation"),
+                 *vietnamese_panels("title", "description", "alt_text")],
+                heading=_("Content"),
+            ),
+            translations_tab("title", "description", "alt_text"),
+            description_tab(),
+            rights_tab(),
+        ],
+        base_form_class=PhotoForm,
+    )
+
+
+class VideoViewSet(AssetViewSet):
+    model = Video
+    icon = "media"
+    menu_label = _("Videos")
+    edit_handler = TabbedInterface(
+        [
+            ObjectList(
+                [FieldPanel("file"), FieldPanel("organisation"),
+                 *vietnamese_panels("title", "description")],
+                heading=_("Content"),
+            ),
+            translations_tab("title", "description"),
+            description_tab(FieldPanel("content_languages")),
+            rights_tab(),
+        ],
+        base_form_class=VideoForm,
+    )
+
+
+class PublicationViewSet(AssetViewSet):
+    model = Publication
+    icon = "doc-full"
+    menu_label = _("Publications")
+    edit_handler = TabbedInterface(
+        [
+            ObjectList(
+                [FieldPanel("organisation"), *vietnamese_panels("title", "description"),
+                 InlinePanel("editions", heading=_("Language editions"), min_num=1,
+                             panels=[FieldPanel("language"), FieldPanel("document")])],
+                heading=_("Content"),
+            ),
+            translations_tab("title", "description"),
+            description_tab(FieldPanel("content_languages")),
+            rights_tab(),
+        ],
+        base_form_class=PublicationForm,
+    )
+
+
+class LibraryGroup(SnippetViewSetGroup):
+    items = (PhotoViewSet, VideoViewSet, PublicationViewSet)
+    menu_icon = "folder-open-inverse"
+    menu_label = _("Library")
+    menu_name = "library"
+    menu_order = 150
+
+
+class OrganisationViewSet(SnippetViewSet):
+    model = Organisation
+    icon = "group"
+    menu_label = _("Organisations")
+    list_display = ["__str__", "kind", "parent", "is_active"]
+    list_filter = ["kind", "is_active"]
+    edit_handler = ObjectList(
+        [*name_panels(), FieldPanel("kind"), FieldPanel("parent")],
+        base_form_class=OrganisationForm,
+    )
+
+
+class PlaceViewSet(SnippetViewSet):
+    model = Place
+    icon = "site"
+    menu_label = _("Places")
+    list_display = ["__str__", "kind", "code", "parent", "replaced_by"]
+    list_filter = ["kind"]
+    search_fields = ["name_vi", "name_en", "code"]
+    search_backend_name = None
+    panels = [
+        *name_panels(), FieldPanel("kind"), FieldPanel("code"), FieldPanel("parent"),
+        FieldPanel("latitude"), FieldPanel("longitude"), FieldPanel("valid_from"),
+        FieldPanel("valid_until"), FieldPanel("replaced_by"),
+    ]
+
+
+class TopicViewSet(SnippetViewSet):
+    model = Topic
+    icon = "tag"
+    menu_label = _("Topics")
+    list_display = ["__str__", "slug", "sort_order"]
+    panels = [*name_panels(), FieldPanel("slug"), FieldPanel("sort_order")]
+
+
+class LicenceViewSet(SnippetViewSet):
+    model = Licence
+    icon = "license"
+    menu_label = _("Licences")
+    list_display = ["__str__", "code", "uri"]
+    panels = [*name_panels(), FieldPanel("code"), FieldPanel("uri"),
+              FieldPanel("requires_credit"), FieldPanel("allows_reuse")]
+
+
+class EventViewSet(SnippetViewSet):
+    model = Event
+    icon = "date"
+    menu_label = _("Events")
+    list_display = ["__str__", "starts_on", "held_abroad"]
+    list_filter = ["held_abroad"]
+    panels = [*name_panels(), FieldPanel("starts_on"), FieldPanel("ends_on"),
+              FieldPanel("place"), FieldPanel("held_abroad"), FieldPanel("location_abroad")]
+
+
+class VocabularyGroup(SnippetViewSetGroup):
+    items = (OrganisationViewSet, PlaceViewSet, TopicViewSet, LicenceViewSet, EventViewSet)
+    menu_icon = "list-ul"
+    menu_label = _("Vocabularies")
+    menu_name = "vocabularies"
+    menu_order = 160
+
+
+register_snippet(LibraryGroup)
+register_snippet(VocabularyGroup)
+
+
+class ScopedDeleteBulkAction(DeleteBulkAction):
+    """Bulk delete for assets: objects outside the user's scope are not even named."""
+
+    models = list(ASSET_MODELS)
+
+    def get_all_objects_in_listing_query(self, parent_id):
+        return visible_assets(self.request.user, self.model).values_list("pk", flat=True)
+
+    def get_actionable_objects(self):
+        ids = self.request.GET.getlist("id")
+        if "all" not in ids:
+            visible = set(
+                map(str, visible_assets(self.request.user, self.model)
+                    .filter(pk__in=[i for i in ids if i.isdigit()])
+                    .values_list("pk", flat=True))
+            )
+            if visible != set(ids):
+                from django.http import Http404
+
+                raise Http404
+        return super().get_actionable_objects()
+
+
+hooks.register("register_bulk_action", ScopedDeleteBulkAction, order=100)
+
+
+@hooks.register("before_serve_document")
+def documents_for_staff_only(document, request):
+    """Originals are not public: until the public download view (review issue)
+    exists, only people with admin access may fetch a document."""
+    from django.http import Http404
+
+    if not request.user.has_perm("wagtailadmin.access_admin"):
+        raise Http404
+
+
+@hooks.register("register_log_actions")
+def register_organisation_log_actions(actions):
+    actions.register_action(
+        "sen.organisation.rename", _("Rename organisation"), _("Organisation renamed")
+    )
+    actions.register_action(
+        "sen.organisation.merge", _("Merge organisation"), _("Organisation merged")
+    )

@@ -1,0 +1,324 @@
+"""Sen's one settings module.
+
+Everything that differs between the embedded default (SQLite, local disk, database
+search, tasks in the database) and production (PostgreSQL, an S3-compatible bucket,
+Elasticsearch, separate workers) is read from the environment here; the README lists
+every variable. Defaults are the safe production values; `SEN_ENV=dev` opts in to
+conveniences.
+"""
+
+from pathlib import Path
+
+import environ
+from django.utils.translation import gettext_lazy as _
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+
+env = environ.Env()
+environ.Env.read_env(BASE_DIR / ".env", overwrite=False)
+
+SEN_ENV = env.str("SEN_ENV", default="production")  # dev | test | production
+DEBUG = env.bool("DJANGO_DEBUG", default=SEN_ENV == "dev")
+
+if SEN_ENV == "production":
+    SECRET_KEY = env.str("DJANGO_SECRET_KEY")  # unset -> ImproperlyConfigured
+else:
+    SECRET_KEY = env.str("DJANGO_SECRET_KEY", default="insecure-dev-key-not-for-production")
+
+ALLOWED_HOSTS = env.list(
+    "DJANGO_ALLOWED_HOSTS",
+    default=[] if SEN_ENV == "production" else ["127.0.0.1", "localhost", "testserver"],
+)
+CSRF_TRUSTED_ORIGINS = env.list("DJANGO_CSRF_TRUSTED_ORIGINS", default=[])
+WAGTAILADMIN_BASE_URL = env.str("SEN_BASE_URL", default="http://127.0.0.1:8000")
+
+# Where run-time state lives on the embedded default: the SQLite file, originals,
+# public renditions. Kept out of the source tree's tracked files (.gitignore).
+VAR_DIR = Path(env.str("SEN_VAR_DIR", default=str(BASE_DIR / "var")))
+
+INSTALLED_APPS = [
+    # modeltranslation must come before the apps whose models it patches, and
+    # wagtail_modeltranslation's command overrides before django.core's.
+    "wagtail_modeltranslation",
+    "wagtail_modeltranslation.makemigrations",
+    "wagtail_modeltranslation.migrate",
+    "modeltranslation",
+    "cms",
+    "wagtail.contrib.forms",
+    "wagtail.contrib.redirects",
+    "wagtail.contrib.settings",
+    "wagtail.embeds",
+    "wagtail.sites",
+    "wagtail.users",
+    "wagtail.snippets",
+    "wagtail.documents",
+    "wagtail.images",
+    "wagtail.search",
+    "wagtail.admin",
+    "wagtail",
+    "wagtailmedia",
+    "modelcluster",
+    "taggit",
+    "django_filters",
+    "storages",
+    "django_tasks",
+    "django_tasks_db",
+    # After wagtail.snippets so that its hooks (bulk actions) override Wagtail's.
+    "assets",
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "wagtail.contrib.redirects.middleware.RedirectMiddleware",
+]
+
+ROOT_URLCONF = "cms.urls"
+WSGI_APPLICATION = "cms.wsgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [BASE_DIR / "cms" / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "django.template.context_processors.i18n",
+                "wagtail.contrib.settings.context_processors.settings",
+            ],
+        },
+    },
+]
+
+# --- Database ------------------------------------------------------------------
+# DATABASE_URL=postgres://user:pass@127.0.0.1:5432/sen for production and CI.
+DATABASES = {
+    "default": env.db_url(
+        "DATABASE_URL", default=f"sqlite:///{VAR_DIR / 'sen.sqlite3'}"
+    )
+}
+if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
+    VAR_DIR.mkdir(parents=True, exist_ok=True)
+DATABASES["default"]["ATOMIC_REQUESTS"] = False
+DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("DATABASE_CONN_MAX_AGE", 60))
+if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
+    DATABASES["default"]["CONN_MAX_AGE"] = 0
+    DATABASES["default"].setdefault("OPTIONS", {})["timeout"] = 20
+    DATABASES["default"]["TEST"] = {"NAME": env.str("SEN_TEST_SQLITE", default="")}
+    if not DATABASES["default"]["TEST"]["NAME"]:
+        del DATABASES["default"]["TEST"]
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+if SEN_ENV == "test":
+    PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+# --- Languages -------------------------------------------------------------------
+# The language list is a setting: SEN_LANGUAGES=vi,en,zh-hans,ja,ko,fr. Vietnamese is
+# always first and always required. Adding a language needs a migration for the
+# translated columns (README, "Adding a language").
+LANGUAGE_NAMES = {
+    "vi": _("Vietnamese"),
+    "en": _("English"),
+    "zh-hans": _("Simplified Chinese"),
+    "ja": _("Japanese"),
+    "ko": _("Korean"),
+    "fr": _("French"),
+    "de": _("German"),
+    "ru": _("Russian"),
+    "es": _("Spanish"),
+    "lo": _("Lao"),
+    "km": _("Khmer"),
+    "th": _("Thai"),
+}
+_codes = env.list("SEN_LANGUAGES", default=["vi", "en", "zh-hans", "ja", "ko", "fr"])
+if "vi" in _codes:
+    _codes.remove("vi")
+LANGUAGES = [(code, LANGUAGE_NAMES.get(code, code)) for code in ["vi", *_codes]]
+LANGUAGE_CODE = "vi"
+LOCALE_PATHS = [BASE_DIR / "locales"]
+USE_I18N = True
+TIME_ZONE = env.str("TIME_ZONE", default="Asia/Ho_Chi_Minh")
+USE_TZ = True
+
+MODELTRANSLATION_DEFAULT_LANGUAGE = "vi"
+MODELTRANSLATION_LANGUAGES = tuple(code for code, _name in LANGUAGES)
+MODELTRANSLATION_FALLBACK_LANGUAGES = ("vi",)
+MODELTRANSLATION_AUTO_POPULATE = False
+
+# The admin speaks Vietnamese by default; editors may switch to English.
+WAGTAILADMIN_PERMITTED_LANGUAGES = [("vi", "Tiếng Việt"), ("en", "English")]
+WAGTAIL_CONTENT_LANGUAGES = LANGUAGES
+WAGTAIL_I18N_ENABLED = False
+
+# --- Files -------------------------------------------------------------------------
+# Two stores. "default" holds originals and is never under a public URL (local: a
+# folder that no URL maps to; S3: private objects, presigned when needed). "public"
+# holds renditions that the public site may link to.
+SEN_S3_BUCKET = env.str("SEN_S3_BUCKET", default="")
+STATIC_URL = "/static/"
+STATIC_ROOT = Path(env.str("SEN_STATIC_ROOT", default=str(VAR_DIR / "static")))
+MEDIA_URL = env.str("SEN_MEDIA_URL", default="/media/")
+MEDIA_ROOT = VAR_DIR / "media"  # public renditions on the embedded default
+PRIVATE_ROOT = VAR_DIR / "private"  # originals on the embedded default
+
+if SEN_S3_BUCKET:
+    _s3 = {
+        "bucket_name": SEN_S3_BUCKET,
+        "endpoint_url": env.str("SEN_S3_ENDPOINT_URL", default=None),
+        "access_key": env.str("SEN_S3_ACCESS_KEY_ID", default=None),
+        "secret_key": env.str("SEN_S3_SECRET_ACCESS_KEY", default=None),
+        "region_name": env.str("SEN_S3_REGION", default="us-east-1"),
+        "addressing_style": env.str("SEN_S3_ADDRESSING_STYLE", default="path"),
+        "file_overwrite": False,
+        "default_acl": None,
+    }
+    STORAGES = {
+        "default": {
+            "BACKEND": "storages.backends.s3.S3Storage",
+            "OPTIONS": {
+                **_s3,
+                "location": "private",
+                "querystring_auth": True,
+                "querystring_expire": env.int("SEN_S3_URL_EXPIRY", default=300),
+            },
+        },
+        "public": {
+            "BACKEND": "storages.backends.s3.S3Storage",
+            "OPTIONS": {
+                **_s3,
+                "location": "public",
+                "querystring_auth": False,
+                "custom_domain": env.str("SEN_S3_PUBLIC_DOMAIN", default=None),
+            },
+        },
+    }
+else:
+    STORAGES = {
+        "default": {
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "OPTIONS": {"location": str(PRIVATE_ROOT), "base_url": "/private-media/"},
+        },
+        "public": {
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "OPTIONS": {"location": str(MEDIA_ROOT), "base_url": MEDIA_URL},
+        },
+    }
+STORAGES["staticfiles"] = {
+    "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
+    if SEN_ENV != "production"
+    else "django.contrib.staticfiles.storage.ManifestStaticFilesStorage"
+}
+# Serve /media/ from Django itself (embedded default); production puts nginx or the
+# bucket in front and leaves this off.
+SEN_SERVE_MEDIA = env.bool("SEN_SERVE_MEDIA", default=SEN_ENV != "production")
+
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024  # larger uploads stream to a temp file
+DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
+
+# Upload limits (bytes and pixels), checked before anything is stored.
+SEN_MAX_UPLOAD_BYTES = {
+    "photo": env.int("SEN_MAX_PHOTO_BYTES", default=100 * 1024 * 1024),
+    "video": env.int("SEN_MAX_VIDEO_BYTES", default=4 * 1024 * 1024 * 1024),
+    "publication": env.int("SEN_MAX_PUBLICATION_BYTES", default=500 * 1024 * 1024),
+}
+SEN_MAX_IMAGE_PIXELS = env.int("SEN_MAX_IMAGE_PIXELS", default=120_000_000)
+SEN_MAX_IMAGE_METADATA_BYTES = env.int("SEN_MAX_IMAGE_METADATA_BYTES", default=1024 * 1024)
+
+# --- Wagtail ---------------------------------------------------------------------
+WAGTAIL_SITE_NAME = env.str("SEN_SITE_NAME", default="Sen")
+WAGTAILIMAGES_IMAGE_MODEL = "assets.SenImage"
+WAGTAILIMAGES_RENDITION_STORAGE = "public"
+WAGTAILIMAGES_MAX_IMAGE_PIXELS = SEN_MAX_IMAGE_PIXELS
+WAGTAILIMAGES_EXTENSIONS = ["jpg", "jpeg", "png", "webp", "tif", "tiff", "heic", "heif"]
+WAGTAILDOCS_DOCUMENT_MODEL = "assets.SenDocument"
+WAGTAILDOCS_EXTENSIONS = ["pdf"]
+WAGTAILDOCS_SERVE_METHOD = "serve_view"
+WAGTAILMEDIA = {
+    "MEDIA_MODEL": "assets.SenMedia",
+    "MEDIA_FORM_BASE": "assets.forms.SenMediaForm",
+    "VIDEO_EXTENSIONS": ["mp4", "m4v", "mov", "webm"],
+    "AUDIO_EXTENSIONS": [],
+}
+# Wagtail's own image/document/media admins validate through Sen's upload checks too.
+WAGTAILIMAGES_IMAGE_FORM_BASE = "assets.forms.SenImageForm"
+WAGTAILDOCS_DOCUMENT_FORM_BASE = "assets.forms.SenDocumentForm"
+WAGTAIL_ENABLE_UPDATE_CHECK = False
+WAGTAIL_GRAVATAR_PROVIDER_URL = None
+WAGTAIL_ALLOW_UNICODE_SLUGS = False
+WAGTAIL_WORKFLOW_ENABLED = True
+WAGTAILADMIN_COMMENTS_ENABLED = True
+
+# --- Search ------------------------------------------------------------------------
+ELASTICSEARCH_URL = env.str("ELASTICSEARCH_URL", default="")
+if ELASTICSEARCH_URL:
+    WAGTAILSEARCH_BACKENDS = {
+        "default": {
+            "BACKEND": "wagtail.search.backends.elasticsearch9",
+            "URLS": [ELASTICSEARCH_URL],
+            "INDEX_PREFIX": env.str("SEN_ELASTICSEARCH_INDEX_PREFIX", default="sen_"),
+            "TIMEOUT": 10,
+        }
+    }
+else:
+    WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
+
+# --- Background tasks ----------------------------------------------------------------
+# Tasks wait in the database; `manage.py db_worker` runs them (a separate process in
+# production, started by `make run` on the embedded default). Tests run them inline.
+TASKS = {
+    "default": {
+        "BACKEND": "django_tasks.backends.immediate.ImmediateBackend"
+        if SEN_ENV == "test" or env.bool("SEN_TASKS_IMMEDIATE", default=False)
+        else "django_tasks_db.DatabaseBackend",
+        "QUEUES": ["default"],
+    }
+}
+
+# --- E-mail ------------------------------------------------------------------------
+EMAIL_BACKEND = env.str(
+    "EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend"
+)
+EMAIL_HOST = env.str("EMAIL_HOST", default="localhost")
+EMAIL_PORT = env.int("EMAIL_PORT", default=25)
+EMAIL_HOST_USER = env.str("EMAIL_HOST_USER", default="")
+EMAIL_HOST_PASSWORD = env.str("EMAIL_HOST_PASSWORD", default="")
+EMAIL_USE_TLS = env.bool("EMAIL_USE_TLS", default=False)
+DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="sen@localhost")
+WAGTAILADMIN_NOTIFICATION_FROM_EMAIL = DEFAULT_FROM_EMAIL
+
+# --- Security ----------------------------------------------------------------------
+SECURE_CONTENT_TYPE_NOSNIFF = True
+X_FRAME_OPTIONS = "SAMEORIGIN"
+SESSION_COOKIE_HTTPONLY = True
+if SEN_ENV == "production":
+    SESSION_COOKIE_SECURE = env.bool("SEN_SECURE_COOKIES", default=True)
+    CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "root": {"handlers": ["console"], "level": env.str("SEN_LOG_LEVEL", default="WARNING")},
+}
