@@ -38,30 +38,168 @@ PROVINCE = {"vi": "Thành phố Cần Thơ", "en": "Can Tho City", "fr": "Ville 
 # A handful of real units after the 2025-07-01 merger, with the old units they replace.
 PLACES = [
     # key, kind, names, code, parent key, lat, lon, valid_until, replaced_by key
-    ("cantho", "province", {"vi": "Thành phố Cần Thơ", "en": "Can Tho City"}, "92", None, "10.0341", "105.7880", None, None),
-    ("ninhkieu", "ward", {"vi": "Phường Ninh Kiều", "en": "Ninh Kieu Ward"}, "", "cantho", "10.0339", "105.7870", None, None),
-    ("caikhe", "ward", {"vi": "Phường Cái Khế", "en": "Cai Khe Ward"}, "", "cantho", "10.0480", "105.7830", None, None),
-    ("cairang", "ward", {"vi": "Phường Cái Răng", "en": "Cai Rang Ward"}, "", "cantho", "10.0000", "105.7800", None, None),
-    ("binhthuy", "ward", {"vi": "Phường Bình Thủy", "en": "Binh Thuy Ward"}, "", "cantho", "10.0720", "105.7480", None, None),
-    ("phongdien", "commune", {"vi": "Xã Phong Điền", "en": "Phong Dien Commune"}, "", "cantho", "9.9980", "105.6700", None, None),
-    ("haugiang", "province", {"vi": "Tỉnh Hậu Giang", "en": "Hau Giang Province"}, "93", None, None, None, "2025-06-30", "cantho"),
-    ("soctrang", "province", {"vi": "Tỉnh Sóc Trăng", "en": "Soc Trang Province"}, "94", None, None, None, "2025-06-30", "cantho"),
-    ("q-ninhkieu", "district", {"vi": "Quận Ninh Kiều", "en": "Ninh Kieu District"}, "", "cantho", None, None, "2025-06-30", "ninhkieu"),
-    ("q-cairang", "district", {"vi": "Quận Cái Răng", "en": "Cai Rang District"}, "", "cantho", None, None, "2025-06-30", "cairang"),
+    (
+        "cantho",
+        "province",
+        {"vi": "Thành phố Cần Thơ", "en": "Can Tho City"},
+        "92",
+        None,
+        "10.0341",
+        "105.7880",
+        None,
+        None,
+    ),
+    (
+        "ninhkieu",
+        "ward",
+        {"vi": "Phường Ninh Kiều", "en": "Ninh Kieu Ward"},
+        "",
+        "cantho",
+        "10.0339",
+        "105.7870",
+        None,
+        None,
+    ),
+    (
+        "caikhe",
+        "ward",
+        {"vi": "Phường Cái Khế", "en": "Cai Khe Ward"},
+        "",
+        "cantho",
+        "10.0480",
+        "105.7830",
+        None,
+        None,
+    ),
+    (
+        "cairang",
+        "ward",
+        {"vi": "Phường Cái Răng", "en": "Cai Rang Ward"},
+        "",
+        "cantho",
+        "10.0000",
+        "105.7800",
+        None,
+        None,
+    ),
+    (
+        "binhthuy",
+        "ward",
+        {"vi": "Phường Bình Thủy", "en": "Binh Thuy Ward"},
+        "",
+        "cantho",
+        "10.0720",
+        "105.7480",
+        None,
+        None,
+    ),
+    (
+        "phongdien",
+        "commune",
+        {"vi": "Xã Phong Điền", "en": "Phong Dien Commune"},
+        "",
+        "cantho",
+        "9.9980",
+        "105.6700",
+        None,
+        None,
+    ),
+    (
+        "haugiang",
+        "province",
+        {"vi": "Tỉnh Hậu Giang", "en": "Hau Giang Province"},
+        "93",
+        None,
+        None,
+        None,
+        "2025-06-30",
+        "cantho",
+    ),
+    (
+        "soctrang",
+        "province",
+        {"vi": "Tỉnh Sóc Trăng", "en": "Soc Trang Province"},
+        "94",
+        None,
+        None,
+        None,
+        "2025-06-30",
+        "cantho",
+    ),
+    (
+        "q-ninhkieu",
+        "district",
+        {"vi": "Quận Ninh Kiều", "en": "Ninh Kieu District"},
+        "",
+        "cantho",
+        None,
+        None,
+        "2025-06-30",
+        "ninhkieu",
+    ),
+    (
+        "q-cairang",
+        "district",
+        {"vi": "Quận Cái Răng", "en": "Cai Rang District"},
+        "",
+        "cantho",
+        None,
+        None,
+        "2025-06-30",
+        "cairang",
+    ),
 ]
 
 ORGANISATIONS = [
     # key, kind, names, parent key
-    ("svhttdl", "managing", {"vi": "Sở Văn hóa, Thể thao và Du lịch", "en": "Department of Culture, Sports and Tourism"}, None),
-    ("snnmt", "department", {"vi": "Sở Nông nghiệp và Môi trường", "en": "Department of Agriculture and Environment"}, None),
+    (
+        "svhttdl",
+        "managing",
+        {
+            "vi": "Sở Văn hóa, Thể thao và Du lịch",
+            "en": "Department of Culture, Sports and Tourism",
+        },
+        None,
+    ),
+    (
+        "snnmt",
+        "department",
+        {"vi": "Sở Nông nghiệp và Môi trường", "en": "Department of Agriculture and Environment"},
+        None,
+    ),
     ("sct", "department", {"vi": "Sở Công Thương", "en": "Department of Industry and Trade"}, None),
-    ("ninhkieu", "commune", {"vi": "UBND phường Ninh Kiều", "en": "Ninh Kieu Ward People's Committee"}, None),
-    ("cairang", "commune", {"vi": "UBND phường Cái Răng", "en": "Cai Rang Ward People's Committee"}, None),
-    ("bao", "press", {"vi": "Báo và Phát thanh, Truyền hình Cần Thơ", "en": "Can Tho Newspaper, Radio and Television"}, None),
+    (
+        "ninhkieu",
+        "commune",
+        {"vi": "UBND phường Ninh Kiều", "en": "Ninh Kieu Ward People's Committee"},
+        None,
+    ),
+    (
+        "cairang",
+        "commune",
+        {"vi": "UBND phường Cái Răng", "en": "Cai Rang Ward People's Committee"},
+        None,
+    ),
+    (
+        "bao",
+        "press",
+        {
+            "vi": "Báo và Phát thanh, Truyền hình Cần Thơ",
+            "en": "Can Tho Newspaper, Radio and Television",
+        },
+        None,
+    ),
 ]
 # The agriculture department carried another name before the 2025 reform.
-FORMER_NAMES = {"snnmt": ({"vi": "Sở Nông nghiệp và Phát triển nông thôn",
-                           "en": "Department of Agriculture and Rural Development"}, "2025-03-01")}
+FORMER_NAMES = {
+    "snnmt": (
+        {
+            "vi": "Sở Nông nghiệp và Phát triển nông thôn",
+            "en": "Department of Agriculture and Rural Development",
+        },
+        "2025-03-01",
+    )
+}
 
 USERS = [
     # username, role group, organisation key, superuser
@@ -74,13 +212,23 @@ USERS = [
 ]
 
 LICENCE_CODES = {
-    "CC0-1.0": "cc0-1.0", "CC-BY-4.0": "cc-by-4.0", "CC-BY-SA-4.0": "cc-by-sa-4.0",
+    "CC0-1.0": "cc0-1.0",
+    "CC-BY-4.0": "cc-by-4.0",
+    "CC-BY-SA-4.0": "cc-by-sa-4.0",
 }
 OWNERS = ["ninhkieu", "cairang", "bao", "snnmt", "sct", "svhttdl"]
 TOPIC_HINTS = {
-    "market": "economy", "bridge": "achievements", "boat": "tourism", "lake": "land-and-nature",
-    "forest": "land-and-nature", "mountain": "land-and-nature", "flower": "land-and-nature",
-    "festival": "culture", "guide": "tourism", "cup": "people", "dog": "people",
+    "market": "economy",
+    "bridge": "achievements",
+    "boat": "tourism",
+    "lake": "land-and-nature",
+    "forest": "land-and-nature",
+    "mountain": "land-and-nature",
+    "flower": "land-and-nature",
+    "festival": "culture",
+    "guide": "tourism",
+    "cup": "people",
+    "dog": "people",
 }
 # (file name, state) for the few demo assets that are not simply published.
 NOT_PUBLISHED = {
@@ -97,8 +245,8 @@ def _names(names):
 
 
 def _set_translated(obj, field, names):
-    from modeltranslation.utils import build_localized_fieldname
     from django.conf import settings
+    from modeltranslation.utils import build_localized_fieldname
 
     codes = {code for code, _n in settings.LANGUAGES}
     for code, value in names.items():
@@ -166,12 +314,16 @@ class DemoLoader:
         province = ProvinceSettings.load()
         _set_translated(province, "province_name", PROVINCE)
         province.managing_department = self.organisations["svhttdl"]
-        _set_translated(province, "legal_basis", {
-            "vi": "Hệ thống dữ liệu quảng bá hình ảnh theo Thông tư 22/2016/TT-BTTTT, Điều 7 "
-                  "và Quy chế quản lý nhà nước về thông tin đối ngoại của thành phố.",
-            "en": "Image promotion database under Circular 22/2016/TT-BTTTT, art. 7, and the "
-                  "city's regulation on foreign-information work.",
-        })
+        _set_translated(
+            province,
+            "legal_basis",
+            {
+                "vi": "Hệ thống dữ liệu quảng bá hình ảnh theo Thông tư 22/2016/TT-BTTTT, Điều 7 "
+                "và Quy chế quản lý nhà nước về thông tin đối ngoại của thành phố.",
+                "en": "Image promotion database under Circular 22/2016/TT-BTTTT, art. 7, and the "
+                "city's regulation on foreign-information work.",
+            },
+        )
         province.save()
 
     def load_users(self):
@@ -298,8 +450,12 @@ class DemoLoader:
             info = validate_upload(handle, "photo")
             photo = Photo(live=False)
             owner = self.common(photo, row, index)
-            _set_translated(photo, "alt_text", {"vi": row["title_vi"][:255], "en": row["title_en"][:255]})
-            image = SenImage(title=row["title_vi"][:255], collection=owner.collection, sha256=info.sha256)
+            _set_translated(
+                photo, "alt_text", {"vi": row["title_vi"][:255], "en": row["title_en"][:255]}
+            )
+            image = SenImage(
+                title=row["title_vi"][:255], collection=owner.collection, sha256=info.sha256
+            )
             image.file.save(handle.name, handle, save=False)
             image._set_image_file_metadata()
             image.save()
@@ -313,10 +469,19 @@ class DemoLoader:
             return
         with self._open(row["path"]) as handle:
             info = validate_upload(handle, "video")
-            video = Video(live=False, content_languages=["vi", "en"] if "song-nuoc" in row["path"] else [])
+            video = Video(
+                live=False, content_languages=["vi", "en"] if "song-nuoc" in row["path"] else []
+            )
             owner = self.common(video, row, index)
-            media = SenMedia(title=row["title_vi"][:255], collection=owner.collection, type="video",
-                             duration=0, width=info.width, height=info.height, sha256=info.sha256)
+            media = SenMedia(
+                title=row["title_vi"][:255],
+                collection=owner.collection,
+                type="video",
+                duration=0,
+                width=info.width,
+                height=info.height,
+                sha256=info.sha256,
+            )
             media.file.save(handle.name, handle, save=False)
             media.save()
         video.media = media
@@ -335,16 +500,24 @@ class DemoLoader:
             languages |= {"vi", "en"} if "vi-en" in row["path"] else {language}
             with self._open(row["path"]) as handle:
                 info = validate_upload(handle, "publication")
-                document = SenDocument(title=row["title_vi"][:255], collection=owner.collection,
-                                       sha256=info.sha256, page_count=info.page_count)
+                document = SenDocument(
+                    title=row["title_vi"][:255],
+                    collection=owner.collection,
+                    sha256=info.sha256,
+                    page_count=info.page_count,
+                )
                 document.file.save(handle.name, handle, save=False)
                 document.save()
             publication.editions.add(PublicationEdition(language=language, document=document))
         publication.content_languages = sorted(languages)
         if len(rows) > 1:
-            _set_translated(publication, "title", {
-                "vi": "Cẩm nang du lịch “Khám phá miền sông nước” (tài liệu mẫu)",
-                "en": "“Discover river country” travel guide (sample)",
-            })
+            _set_translated(
+                publication,
+                "title",
+                {
+                    "vi": "Cẩm nang du lịch “Khám phá miền sông nước” (tài liệu mẫu)",
+                    "en": "“Discover river country” travel guide (sample)",
+                },
+            )
         self._finish(publication, rows[0])
         self.created["publications"] += 1

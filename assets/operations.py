@@ -72,10 +72,19 @@ def ensure_role_groups():
         _grant_collection(groups[ADMINISTRATORS], root, model, REVIEWER_ASSET_ACTIONS)
     for file_model in (SenImage, SenDocument, SenMedia):
         _grant_collection(groups[REVIEWERS], root, file_model, REVIEWER_FILE_ACTIONS)
-        _grant_collection(groups[ADMINISTRATORS], root, file_model, ("add", "change", "delete", "choose"))
+        _grant_collection(
+            groups[ADMINISTRATORS], root, file_model, ("add", "change", "delete", "choose")
+        )
     admin_perms = Permission.objects.filter(
-        content_type__app_label__in=["assets", "auth", "wagtailcore", "wagtailusers",
-                                     "wagtailsettings", "cms", "wagtailadmin"]
+        content_type__app_label__in=[
+            "assets",
+            "auth",
+            "wagtailcore",
+            "wagtailusers",
+            "wagtailsettings",
+            "cms",
+            "wagtailadmin",
+        ]
     )
     groups[ADMINISTRATORS].permissions.add(*admin_perms)
     return groups
@@ -135,10 +144,10 @@ def rename_organisation(organisation, *, names, effective, user=None):
     """Rename from `effective` on. Assets published before then keep citing the
     old name (Organisation.name_on)."""
     former = OrganisationFormerName(organisation=organisation, valid_until=effective)
-    _set_names(former, {
-        code: getattr(organisation, build_localized_fieldname("name", code))
-        for code in names
-    })
+    _set_names(
+        former,
+        {code: getattr(organisation, build_localized_fieldname("name", code)) for code in names},
+    )
     former.save()
     _set_names(organisation, names)
     organisation.save()
@@ -147,8 +156,12 @@ def rename_organisation(organisation, *, names, effective, user=None):
     if organisation.editors_group:
         organisation.editors_group.name = _editors_group_name(organisation)[:150]
         organisation.editors_group.save()
-    log(instance=organisation, action="sen.organisation.rename", user=user,
-        data={"former": former.name_vi, "effective": effective.isoformat()})
+    log(
+        instance=organisation,
+        action="sen.organisation.rename",
+        user=user,
+        data={"former": former.name_vi, "effective": effective.isoformat()},
+    )
     return organisation
 
 
@@ -169,9 +182,7 @@ def merge_organisations(source, target, *, effective, user=None):
 
     for model in ASSET_MODELS:
         moved = list(model.objects.filter(organisation=source).values_list("pk", flat=True))
-        model.objects.filter(pk__in=moved).update(
-            organisation=target, collection=target.collection
-        )
+        model.objects.filter(pk__in=moved).update(organisation=target, collection=target.collection)
         # Unpublished edits live in revisions: move them too, or publishing a draft
         # later would put the asset back in the dissolved organisation.
         content_type = ContentType.objects.get_for_model(model)
@@ -183,9 +194,7 @@ def merge_organisations(source, target, *, effective, user=None):
                 revision.content["collection"] = target.collection_id
                 revision.save(update_fields=["content"])
     for file_model in (SenImage, SenDocument, SenMedia):
-        file_model.objects.filter(collection=source.collection).update(
-            collection=target.collection
-        )
+        file_model.objects.filter(collection=source.collection).update(collection=target.collection)
     for membership in Membership.objects.filter(organisation=source).select_related("user"):
         add_member(membership.user, target)
     for child in Organisation.objects.filter(parent=source):
@@ -199,8 +208,12 @@ def merge_organisations(source, target, *, effective, user=None):
     source.merged_into = target
     source.dissolved_on = effective
     source.save(update_fields=["is_active", "merged_into", "dissolved_on"])
-    log(instance=source, action="sen.organisation.merge", user=user,
-        data={"into": target.name_vi, "effective": effective.isoformat()})
+    log(
+        instance=source,
+        action="sen.organisation.merge",
+        user=user,
+        data={"into": target.name_vi, "effective": effective.isoformat()},
+    )
     return target
 
 

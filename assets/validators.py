@@ -12,7 +12,7 @@ import json
 import os
 import re
 import shutil
-import subprocess  # noqa: S404 - ffprobe is called with a fixed argument list
+import subprocess
 import tempfile
 from dataclasses import dataclass
 
@@ -65,8 +65,10 @@ def _read_all(uploaded):
     """Hash while streaming: uploads larger than the memory limit are temp files."""
     digest = hashlib.sha256()
     uploaded.seek(0)
-    for chunk in uploaded.chunks() if hasattr(uploaded, "chunks") else iter(
-        lambda: uploaded.read(1024 * 1024), b""
+    for chunk in (
+        uploaded.chunks()
+        if hasattr(uploaded, "chunks")
+        else iter(lambda: uploaded.read(1024 * 1024), b"")
     ):
         digest.update(chunk)
     uploaded.seek(0)
@@ -94,8 +96,10 @@ def validate_upload(uploaded, kind):
         _fail(name, _("the file is empty."))
     limit = settings.SEN_MAX_UPLOAD_BYTES[kind]
     if size > limit:
-        _fail(name, _("the file is larger than the limit of %(limit)s.")
-              % {"limit": filesizeformat(limit)})
+        _fail(
+            name,
+            _("the file is larger than the limit of %(limit)s.") % {"limit": filesizeformat(limit)},
+        )
 
     uploaded.seek(0)
     head = uploaded.read(SNIFF_BYTES)
@@ -112,9 +116,14 @@ def validate_upload(uploaded, kind):
         _fail(name, reason)
     extension = name.rsplit(".", 1)[-1].lower() if "." in name else ""
     if extension not in allowed[1]:
-        _fail(name, _("its name ends in “.%(ext)s” but its content is %(type)s; "
-                      "rename it and upload it again.")
-              % {"ext": extension, "type": mime.split("/")[-1].upper()})
+        _fail(
+            name,
+            _(
+                "its name ends in “.%(ext)s” but its content is %(type)s; "
+                "rename it and upload it again."
+            )
+            % {"ext": extension, "type": mime.split("/")[-1].upper()},
+        )
 
     info = UploadInfo(mime=mime, extension=extension, size=size, sha256=_read_all(uploaded))
     if kind == "photo":
@@ -155,17 +164,27 @@ def _check_image(uploaded, name, info):
     if info.mime == "image/jpeg":
         limit = settings.SEN_MAX_IMAGE_METADATA_BYTES
         if _jpeg_metadata_bytes(uploaded) > limit:
-            _fail(name, _("its embedded metadata is larger than %(limit)s.")
-                  % {"limit": filesizeformat(limit)})
+            _fail(
+                name,
+                _("its embedded metadata is larger than %(limit)s.")
+                % {"limit": filesizeformat(limit)},
+            )
     uploaded.seek(0)
     try:
         with Image.open(uploaded) as image:
             width, height = image.size
             if width * height > settings.SEN_MAX_IMAGE_PIXELS:
-                _fail(name, _("it declares %(pixels)s megapixels, more than the limit "
-                              "of %(limit)s (a decompression bomb is refused).")
-                      % {"pixels": width * height // 1_000_000,
-                         "limit": settings.SEN_MAX_IMAGE_PIXELS // 1_000_000})
+                _fail(
+                    name,
+                    _(
+                        "it declares %(pixels)s megapixels, more than the limit "
+                        "of %(limit)s (a decompression bomb is refused)."
+                    )
+                    % {
+                        "pixels": width * height // 1_000_000,
+                        "limit": settings.SEN_MAX_IMAGE_PIXELS // 1_000_000,
+                    },
+                )
             image.load()  # decodes everything: a truncated or corrupt file fails here
     except ValidationError:
         raise
@@ -183,9 +202,19 @@ def _check_video(uploaded, name, info):
     path, is_temp = _local_path(uploaded)
     try:
         result = subprocess.run(  # noqa: S603
-            [ffprobe, "-v", "error", "-show_entries", "stream=codec_type,width,height",
-             "-of", "json", path],
-            capture_output=True, timeout=60, check=False,
+            [
+                ffprobe,
+                "-v",
+                "error",
+                "-show_entries",
+                "stream=codec_type,width,height",
+                "-of",
+                "json",
+                path,
+            ],
+            capture_output=True,
+            timeout=60,
+            check=False,
         )
         streams = json.loads(result.stdout or b"{}").get("streams", [])
     except (subprocess.TimeoutExpired, ValueError):
@@ -207,8 +236,13 @@ def _check_pdf(uploaded, name, info):
     raw = uploaded.read()
     uploaded.seek(0)
     if PDF_ACTIVE_CONTENT.search(raw):
-        _fail(name, _("the PDF contains scripts, embedded files or other active "
-                      "content. Export it again without them."))
+        _fail(
+            name,
+            _(
+                "the PDF contains scripts, embedded files or other active "
+                "content. Export it again without them."
+            ),
+        )
     try:
         reader = PdfReader(uploaded, strict=False)
         if reader.is_encrypted:
@@ -219,17 +253,24 @@ def _check_pdf(uploaded, name, info):
         root = reader.trailer["/Root"]
         names = root.get("/Names")
         suspicious = (
-            "/OpenAction" in root
-            and "/JavaScript" in str(root["/OpenAction"].get_object())
-        ) or (names is not None and (
-            "/JavaScript" in names.get_object() or "/EmbeddedFiles" in names.get_object()
-        )) or any("/AA" in page for page in reader.pages)
+            ("/OpenAction" in root and "/JavaScript" in str(root["/OpenAction"].get_object()))
+            or (
+                names is not None
+                and ("/JavaScript" in names.get_object() or "/EmbeddedFiles" in names.get_object())
+            )
+            or any("/AA" in page for page in reader.pages)
+        )
     except ValidationError:
         raise
     except (PdfReadError, KeyError, ValueError, TypeError, AttributeError, OSError):
         _fail(name, _("the PDF is damaged and cannot be read."))
     if suspicious:
-        _fail(name, _("the PDF contains scripts, embedded files or other active "
-                      "content. Export it again without them."))
+        _fail(
+            name,
+            _(
+                "the PDF contains scripts, embedded files or other active "
+                "content. Export it again without them."
+            ),
+        )
     if not info.page_count:
         _fail(name, _("the PDF has no pages."))

@@ -38,9 +38,7 @@ class ScopedChosenView(SnippetChosenView):
 
 class ScopedChosenMultipleView(SnippetChosenMultipleView):
     def get_objects(self, pks):
-        return visible_assets(self.request.user, self.model_class, ["choose"]).filter(
-            pk__in=pks
-        )
+        return visible_assets(self.request.user, self.model_class, ["choose"]).filter(pk__in=pks)
 
 
 class AssetChooserViewSet(SnippetChooserViewSet):

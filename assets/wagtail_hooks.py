@@ -7,7 +7,17 @@ from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
 from .forms import OrganisationForm, PhotoForm, PublicationForm, VideoForm
-from .models import ASSET_MODELS, Event, Licence, Organisation, Photo, Place, Publication, Topic, Video
+from .models import (
+    ASSET_MODELS,
+    Event,
+    Licence,
+    Organisation,
+    Photo,
+    Place,
+    Publication,
+    Topic,
+    Video,
+)
 from .panels import MissingLanguagesPanel, name_panels, translation_panels, vietnamese_panels
 from .permissions import register_policies, scope_urlpatterns, visible_assets
 from .views import AssetChooserViewSet, AssetHistoryView, MissingLanguagesColumn
@@ -90,8 +100,11 @@ class PhotoViewSet(AssetViewSet):
     edit_handler = TabbedInterface(
         [
             ObjectList(
-                [FieldPanel("file"), FieldPanel("organisation"),
-                 *vietnamese_panels("title", "description", "alt_text")],
+                [
+                    FieldPanel("file"),
+                    FieldPanel("organisation"),
+                    *vietnamese_panels("title", "description", "alt_text"),
+                ],
                 heading=_("Content"),
             ),
             translations_tab("title", "description", "alt_text"),
@@ -109,8 +122,11 @@ class VideoViewSet(AssetViewSet):
     edit_handler = TabbedInterface(
         [
             ObjectList(
-                [FieldPanel("file"), FieldPanel("organisation"),
-                 *vietnamese_panels("title", "description")],
+                [
+                    FieldPanel("file"),
+                    FieldPanel("organisation"),
+                    *vietnamese_panels("title", "description"),
+                ],
                 heading=_("Content"),
             ),
             translations_tab("title", "description"),
@@ -128,9 +144,16 @@ class PublicationViewSet(AssetViewSet):
     edit_handler = TabbedInterface(
         [
             ObjectList(
-                [FieldPanel("organisation"), *vietnamese_panels("title", "description"),
-                 InlinePanel("editions", heading=_("Language editions"), min_num=1,
-                             panels=[FieldPanel("language"), FieldPanel("document")])],
+                [
+                    FieldPanel("organisation"),
+                    *vietnamese_panels("title", "description"),
+                    InlinePanel(
+                        "editions",
+                        heading=_("Language editions"),
+                        min_num=1,
+                        panels=[FieldPanel("language"), FieldPanel("document")],
+                    ),
+                ],
                 heading=_("Content"),
             ),
             translations_tab("title", "description"),
@@ -170,9 +193,15 @@ class PlaceViewSet(SnippetViewSet):
     search_fields = ["name_vi", "name_en", "code"]
     search_backend_name = None
     panels = [
-        *name_panels(), FieldPanel("kind"), FieldPanel("code"), FieldPanel("parent"),
-        FieldPanel("latitude"), FieldPanel("longitude"), FieldPanel("valid_from"),
-        FieldPanel("valid_until"), FieldPanel("replaced_by"),
+        *name_panels(),
+        FieldPanel("kind"),
+        FieldPanel("code"),
+        FieldPanel("parent"),
+        FieldPanel("latitude"),
+        FieldPanel("longitude"),
+        FieldPanel("valid_from"),
+        FieldPanel("valid_until"),
+        FieldPanel("replaced_by"),
     ]
 
 
@@ -189,8 +218,13 @@ class LicenceViewSet(SnippetViewSet):
     icon = "license"
     menu_label = _("Licences")
     list_display = ["__str__", "code", "uri"]
-    panels = [*name_panels(), FieldPanel("code"), FieldPanel("uri"),
-              FieldPanel("requires_credit"), FieldPanel("allows_reuse")]
+    panels = [
+        *name_panels(),
+        FieldPanel("code"),
+        FieldPanel("uri"),
+        FieldPanel("requires_credit"),
+        FieldPanel("allows_reuse"),
+    ]
 
 
 class EventViewSet(SnippetViewSet):
@@ -199,8 +233,14 @@ class EventViewSet(SnippetViewSet):
     menu_label = _("Events")
     list_display = ["__str__", "starts_on", "held_abroad"]
     list_filter = ["held_abroad"]
-    panels = [*name_panels(), FieldPanel("starts_on"), FieldPanel("ends_on"),
-              FieldPanel("place"), FieldPanel("held_abroad"), FieldPanel("location_abroad")]
+    panels = [
+        *name_panels(),
+        FieldPanel("starts_on"),
+        FieldPanel("ends_on"),
+        FieldPanel("place"),
+        FieldPanel("held_abroad"),
+        FieldPanel("location_abroad"),
+    ]
 
 
 class VocabularyGroup(SnippetViewSetGroup):
@@ -227,9 +267,12 @@ class ScopedDeleteBulkAction(DeleteBulkAction):
         ids = self.request.GET.getlist("id")
         if "all" not in ids:
             visible = set(
-                map(str, visible_assets(self.request.user, self.model)
+                map(
+                    str,
+                    visible_assets(self.request.user, self.model)
                     .filter(pk__in=[i for i in ids if i.isdigit()])
-                    .values_list("pk", flat=True))
+                    .values_list("pk", flat=True),
+                )
             )
             if visible != set(ids):
                 from django.http import Http404

@@ -26,7 +26,9 @@ class HomePage(Page):
 
         context = super().get_context(request, *args, **kwargs)
         context["latest_photos"] = (
-            Photo.objects.filter(live=True).select_related("image").order_by("-first_published_at")[:12]
+            Photo.objects.filter(live=True)
+            .select_related("image")
+            .order_by("-first_published_at")[:12]
         )
         return context
 
@@ -52,8 +54,10 @@ class ProvinceSettings(BaseGenericSetting):
     legal_basis = models.TextField(
         _("legal basis"),
         blank=True,
-        help_text=_("Cited on the site, e.g. Circular 22/2016/TT-BTTTT and the "
-                    "province's regulation on foreign-information work."),
+        help_text=_(
+            "Cited on the site, e.g. Circular 22/2016/TT-BTTTT and the "
+            "province's regulation on foreign-information work."
+        ),
     )
     public_languages = models.JSONField(
         _("published languages"),

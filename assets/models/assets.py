@@ -72,16 +72,24 @@ class Asset(
         _("date"),
         null=True,
         blank=True,
-        help_text=_("When it was taken or produced. For a year or a month only, "
-                    "enter its first day and set the precision."),
+        help_text=_(
+            "When it was taken or produced. For a year or a month only, "
+            "enter its first day and set the precision."
+        ),
     )
     date_precision = models.CharField(
-        _("date precision"), max_length=5, choices=DatePrecision.choices,
+        _("date precision"),
+        max_length=5,
+        choices=DatePrecision.choices,
         default=DatePrecision.DAY,
     )
     place = models.ForeignKey(
-        "assets.Place", verbose_name=_("place"), null=True, blank=True,
-        on_delete=models.PROTECT, related_name="+",
+        "assets.Place",
+        verbose_name=_("place"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
     )
     topics = ParentalManyToManyField(
         "assets.Topic", verbose_name=_("topics"), blank=True, related_name="%(class)ss"
@@ -90,29 +98,46 @@ class Asset(
     credit_line = models.CharField(_("credit line"), max_length=255, blank=True)
     copyright_holder = models.CharField(_("copyright holder"), max_length=255, blank=True)
     licence = models.ForeignKey(
-        "assets.Licence", verbose_name=_("licence"), null=True,
-        on_delete=models.PROTECT, related_name="+",
+        "assets.Licence",
+        verbose_name=_("licence"),
+        null=True,
+        on_delete=models.PROTECT,
+        related_name="+",
     )
     source = models.CharField(
-        _("source"), max_length=500, blank=True,
+        _("source"),
+        max_length=500,
+        blank=True,
         help_text=_("Where the original comes from: a URL, an archive, a publication."),
     )
     organisation = models.ForeignKey(
-        "assets.Organisation", verbose_name=_("contributing organisation"),
-        on_delete=models.PROTECT, related_name="%(class)ss",
+        "assets.Organisation",
+        verbose_name=_("contributing organisation"),
+        on_delete=models.PROTECT,
+        related_name="%(class)ss",
     )
     attributed_organisation = models.ForeignKey(
-        "assets.Organisation", verbose_name=_("organisation when published"),
-        null=True, blank=True, editable=False,
-        on_delete=models.PROTECT, related_name="+",
+        "assets.Organisation",
+        verbose_name=_("organisation when published"),
+        null=True,
+        blank=True,
+        editable=False,
+        on_delete=models.PROTECT,
+        related_name="+",
     )
     information_class = models.CharField(
-        _("information class"), max_length=20, choices=InformationClass.choices,
+        _("information class"),
+        max_length=20,
+        choices=InformationClass.choices,
         default=InformationClass.PROMOTION,
     )
     event = models.ForeignKey(
-        "assets.Event", verbose_name=_("event"), null=True, blank=True,
-        on_delete=models.PROTECT, related_name="%(class)ss",
+        "assets.Event",
+        verbose_name=_("event"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="%(class)ss",
     )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
@@ -151,11 +176,14 @@ class Asset(
 
     def clean(self):
         super().clean()
-        if self.event_id and self.date and self.event.ends_on:
-            if not (self.event.starts_on <= self.date <= self.event.ends_on):
-                raise ValidationError(
-                    {"date": _("The date is outside the dates of the chosen event.")}
-                )
+        event = self.event if self.event_id else None
+        if (
+            event
+            and self.date
+            and event.ends_on
+            and not (event.starts_on <= self.date <= event.ends_on)
+        ):
+            raise ValidationError({"date": _("The date is outside the dates of the chosen event.")})
 
     @property
     def organisation_name_when_published(self):
@@ -200,16 +228,19 @@ class PublicationTag(TaggedItemBase):
 
 class Photo(Asset):
     image = models.ForeignKey(
-        "assets.SenImage", verbose_name=_("image file"), on_delete=models.PROTECT,
-        related_name="photos", editable=False,
+        "assets.SenImage",
+        verbose_name=_("image file"),
+        on_delete=models.PROTECT,
+        related_name="photos",
+        editable=False,
     )
     alt_text = models.CharField(
-        _("alt text"), max_length=255, blank=True,
+        _("alt text"),
+        max_length=255,
+        blank=True,
         help_text=_("What the photo shows, for people who cannot see it."),
     )
-    keywords = ClusterTaggableManager(
-        verbose_name=_("keywords"), through=PhotoTag, blank=True
-    )
+    keywords = ClusterTaggableManager(verbose_name=_("keywords"), through=PhotoTag, blank=True)
 
     search_fields = Asset.search_fields + [
         *translated_search_fields("alt_text"),
@@ -224,15 +255,14 @@ class Photo(Asset):
 
 class Video(Asset):
     media = models.ForeignKey(
-        "assets.SenMedia", verbose_name=_("video file"), on_delete=models.PROTECT,
-        related_name="videos", editable=False,
+        "assets.SenMedia",
+        verbose_name=_("video file"),
+        on_delete=models.PROTECT,
+        related_name="videos",
+        editable=False,
     )
-    content_languages = models.JSONField(
-        _("languages spoken or written"), default=list, blank=True
-    )
-    keywords = ClusterTaggableManager(
-        verbose_name=_("keywords"), through=VideoTag, blank=True
-    )
+    content_languages = models.JSONField(_("languages spoken or written"), default=list, blank=True)
+    keywords = ClusterTaggableManager(verbose_name=_("keywords"), through=VideoTag, blank=True)
 
     search_fields = Asset.search_fields + [
         index.RelatedFields("keywords", [index.SearchField("name")]),
@@ -247,9 +277,7 @@ class Video(Asset):
 class Publication(Asset):
     """One work (a brochure, a book, a flyer) with one PDF per language edition."""
 
-    content_languages = models.JSONField(
-        _("languages of the content"), default=list, blank=True
-    )
+    content_languages = models.JSONField(_("languages of the content"), default=list, blank=True)
     keywords = ClusterTaggableManager(
         verbose_name=_("keywords"), through=PublicationTag, blank=True
     )
@@ -267,14 +295,12 @@ class Publication(Asset):
 class PublicationEdition(Orderable):
     """The same publication in one language: its own PDF."""
 
-    publication = ParentalKey(
-        Publication, on_delete=models.CASCADE, related_name="editions"
-    )
-    language = models.CharField(
-        _("language"), max_length=10, choices=CONTENT_LANGUAGE_CHOICES
-    )
+    publication = ParentalKey(Publication, on_delete=models.CASCADE, related_name="editions")
+    language = models.CharField(_("language"), max_length=10, choices=CONTENT_LANGUAGE_CHOICES)
     document = models.ForeignKey(
-        "assets.SenDocument", verbose_name=_("PDF file"), on_delete=models.PROTECT,
+        "assets.SenDocument",
+        verbose_name=_("PDF file"),
+        on_delete=models.PROTECT,
         related_name="editions",
     )
 

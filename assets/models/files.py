@@ -18,8 +18,15 @@ class SenImage(AbstractImage):
 
     sha256 = models.CharField(_("SHA-256"), max_length=64, blank=True, db_index=True)
 
-    admin_form_fields = ("title", "file", "collection", "focal_point_x",
-                         "focal_point_y", "focal_point_width", "focal_point_height")
+    admin_form_fields = (
+        "title",
+        "file",
+        "collection",
+        "focal_point_x",
+        "focal_point_y",
+        "focal_point_width",
+        "focal_point_height",
+    )
 
     class Meta(AbstractImage.Meta):
         verbose_name = _("image file")
@@ -27,9 +34,7 @@ class SenImage(AbstractImage):
 
 
 class SenRendition(AbstractRendition):
-    image = models.ForeignKey(
-        SenImage, on_delete=models.CASCADE, related_name="renditions"
-    )
+    image = models.ForeignKey(SenImage, on_delete=models.CASCADE, related_name="renditions")
 
     class Meta:
         unique_together = (("image", "filter_spec", "focal_point_key"),)
@@ -53,8 +58,16 @@ class SenMedia(AbstractMedia):
 
     sha256 = models.CharField(_("SHA-256"), max_length=64, blank=True, db_index=True)
 
-    admin_form_fields = ("title", "file", "collection", "duration", "width",
-                         "height", "thumbnail", "tags")
+    admin_form_fields = (
+        "title",
+        "file",
+        "collection",
+        "duration",
+        "width",
+        "height",
+        "thumbnail",
+        "tags",
+    )
 
     class Meta(AbstractMedia.Meta):
         verbose_name = _("video file")

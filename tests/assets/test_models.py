@@ -113,8 +113,11 @@ def test_merge_refuses_cycles():
 def test_place_current_follows_replacements():
     new = Place.objects.create(name="Phường Ninh Kiều", name_vi="Phường Ninh Kiều", kind="ward")
     old = Place.objects.create(
-        name="Quận Ninh Kiều", name_vi="Quận Ninh Kiều", kind="district",
-        valid_until=datetime.date(2025, 6, 30), replaced_by=new,
+        name="Quận Ninh Kiều",
+        name_vi="Quận Ninh Kiều",
+        kind="district",
+        valid_until=datetime.date(2025, 6, 30),
+        replaced_by=new,
     )
     assert old.current() == new
     assert new.current() == new
@@ -122,8 +125,19 @@ def test_place_current_follows_replacements():
 
 def test_seeded_topics_and_licences():
     slugs = set(Topic.objects.values_list("slug", flat=True))
-    assert {"land-and-nature", "people", "history", "culture", "achievements", "economy",
-            "investment", "tourism", "foreign-relations"} <= slugs
+    assert {
+        "land-and-nature",
+        "people",
+        "history",
+        "culture",
+        "achievements",
+        "economy",
+        "investment",
+        "tourism",
+        "foreign-relations",
+    } <= slugs
     codes = set(Licence.objects.values_list("code", flat=True))
     assert {"cc-by-4.0", "cc-by-sa-4.0", "cc0-1.0", "pdm-1.0", "all-rights-reserved"} <= codes
-    assert Licence.objects.get(code="cc-by-4.0").uri == "https://creativecommons.org/licenses/by/4.0/"
+    assert (
+        Licence.objects.get(code="cc-by-4.0").uri == "https://creativecommons.org/licenses/by/4.0/"
+    )

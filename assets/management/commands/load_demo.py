@@ -22,8 +22,10 @@ class Command(BaseCommand):
     def handle(self, *args, media, **options):
         created = DemoLoader(media).run()
         self.stdout.write(
-            "Demo content: {photos} photos, {videos} videos, {publications} publications added.".format(**created)
+            "Demo content: {photos} photos, {videos} videos, {publications} publications added.".format(
+                **created
+            )
         )
-        self.stdout.write("Demo accounts (password for all: %s):" % DEMO_PASSWORD)
+        self.stdout.write(f"Demo accounts (password for all: {DEMO_PASSWORD}):")
         for username, role, org, _superuser in USERS:
             self.stdout.write(f"  {username:<18} {role or 'Contributor'} · {org}")
