@@ -1,3 +1,4 @@
+from django import forms
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.panels import FieldPanel, InlinePanel, ObjectList, TabbedInterface
@@ -31,10 +32,10 @@ def description_tab(*extra):
             FieldPanel("information_class"),
             FieldPanel("date"),
             FieldPanel("date_precision"),
-            FieldPanel("place"),
-            FieldPanel("topics", widget=None),
+            FieldPanel("place", widget=forms.Select),
+            FieldPanel("topics", widget=forms.CheckboxSelectMultiple),
             FieldPanel("keywords"),
-            FieldPanel("event"),
+            FieldPanel("event", widget=forms.Select),
             *extra,
         ],
         heading=_("About"),
@@ -47,7 +48,7 @@ def rights_tab():
             FieldPanel("author"),
             FieldPanel("credit_line"),
             FieldPanel("copyright_holder"),
-            FieldPanel("licence"),
+            FieldPanel("licence", widget=forms.Select),
             FieldPanel("source"),
         ],
         heading=_("Credit and rights"),
@@ -102,7 +103,7 @@ class PhotoViewSet(AssetViewSet):
             ObjectList(
                 [
                     FieldPanel("file"),
-                    FieldPanel("organisation"),
+                    FieldPanel("organisation", widget=forms.Select),
                     *vietnamese_panels("title", "description", "alt_text"),
                 ],
                 heading=_("Content"),
@@ -124,7 +125,7 @@ class VideoViewSet(AssetViewSet):
             ObjectList(
                 [
                     FieldPanel("file"),
-                    FieldPanel("organisation"),
+                    FieldPanel("organisation", widget=forms.Select),
                     *vietnamese_panels("title", "description"),
                 ],
                 heading=_("Content"),
@@ -145,7 +146,7 @@ class PublicationViewSet(AssetViewSet):
         [
             ObjectList(
                 [
-                    FieldPanel("organisation"),
+                    FieldPanel("organisation", widget=forms.Select),
                     *vietnamese_panels("title", "description"),
                     InlinePanel(
                         "editions",

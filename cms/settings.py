@@ -77,6 +77,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
+    "cms.middleware.AdminInVietnameseMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -166,6 +167,9 @@ MODELTRANSLATION_AUTO_POPULATE = False
 WAGTAILADMIN_PERMITTED_LANGUAGES = [("vi", "Tiếng Việt"), ("en", "English")]
 WAGTAIL_CONTENT_LANGUAGES = LANGUAGES
 WAGTAIL_I18N_ENABLED = False
+# Asset forms put Vietnamese first and group the other languages on a Translations
+# tab; wagtail-modeltranslation's show/hide language picker would hide half of them.
+WAGTAILMODELTRANSLATION_LOCALE_PICKER = False
 
 # --- Files -------------------------------------------------------------------------
 # Two stores. "default" holds originals and is never under a public URL (local: a
