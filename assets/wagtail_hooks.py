@@ -303,3 +303,47 @@ def register_organisation_log_actions(actions):
     actions.register_action(
         "sen.organisation.merge", _("Merge organisation"), _("Organisation merged")
     )
+
+
+@hooks.register("register_admin_urls")
+def register_organisation_urls():
+    from django.urls import path
+
+    from .organisation_views import MergeOrganisationView, RenameOrganisationView
+
+    return [
+        path(
+            "organisations/<int:pk>/rename/",
+            RenameOrganisationView.as_view(),
+            name="sen_organisation_rename",
+        ),
+        path(
+            "organisations/<int:pk>/merge/",
+            MergeOrganisationView.as_view(),
+            name="sen_organisation_merge",
+        ),
+    ]
+
+
+@hooks.register("register_snippet_listing_buttons")
+def organisation_listing_buttons(snippet, user, next_url=None):
+    from django.urls import reverse
+    from wagtail.admin.ui.menus import MenuItem
+
+    if (
+        isinstance(snippet, Organisation)
+        and snippet.is_active
+        and user.has_perm("assets.change_organisation")
+    ):
+        yield MenuItem(
+            _("Rename from a date"),
+            reverse("sen_organisation_rename", args=[snippet.pk]),
+            icon_name="edit",
+            priority=20,
+        )
+        yield MenuItem(
+            _("Merge into another"),
+            reverse("sen_organisation_merge", args=[snippet.pk]),
+            icon_name="resubmit",
+            priority=30,
+        )
