@@ -270,7 +270,7 @@ def import_places(rows):
         place.save()
         seen[code] = (place, line, row)
     by_code = dict(Place.objects.exclude(code="").values_list("code", "pk"))
-    for code, (place, line, row) in seen.items():
+    for place, line, row in seen.values():
         for column, field in (("parent_code", "parent_id"), ("replaced_by_code", "replaced_by_id")):
             target = (row.get(column) or "").strip()
             if target and target not in by_code:

@@ -347,3 +347,30 @@ def organisation_listing_buttons(snippet, user, next_url=None):
             icon_name="resubmit",
             priority=30,
         )
+
+
+def _asset_permission_formset(model):
+    """The Settings → Groups panel where administrators grant rights on collections."""
+    from django.utils.translation import gettext_lazy
+    from wagtail.admin.forms.collections import collection_member_permission_formset_factory
+
+    name = model._meta.model_name
+    labels = {
+        "add": (gettext_lazy("Add"), gettext_lazy("Add and edit their own drafts")),
+        "change": (gettext_lazy("Edit"), gettext_lazy("Edit any in the collection")),
+        "delete": (gettext_lazy("Delete"), gettext_lazy("Delete any in the collection")),
+        "publish": (gettext_lazy("Publish"), gettext_lazy("Approve and publish")),
+        "view": (gettext_lazy("View"), gettext_lazy("See, without changing")),
+        "choose": (gettext_lazy("Choose"), gettext_lazy("Choose in other content")),
+        "lock": (gettext_lazy("Lock"), gettext_lazy("Lock against editing")),
+        "unlock": (gettext_lazy("Unlock"), gettext_lazy("Unlock what others locked")),
+    }
+    return collection_member_permission_formset_factory(
+        model,
+        [(f"{action}_{name}", short, long) for action, (short, long) in labels.items()],
+        f"assets/permissions/{name}_permissions_formset.html",
+    )
+
+
+for _model in ASSET_MODELS:
+    hooks.register("register_group_permission_panel", lambda m=_model: _asset_permission_formset(m))

@@ -8,6 +8,8 @@ from wagtail.contrib.settings.models import BaseGenericSetting, register_setting
 from wagtail.fields import RichTextField
 from wagtail.models import Page
 
+from .forms import ProvinceSettingsForm
+
 
 class HomePage(Page):
     """The site's root. Its sections (featured albums, latest assets) arrive with the
@@ -72,7 +74,7 @@ class ProvinceSettings(BaseGenericSetting):
         FieldPanel("public_languages"),
     ]
 
-    base_form_class = "cms.forms.ProvinceSettingsForm"
+    base_form_class = ProvinceSettingsForm
 
     class Meta:
         verbose_name = _("province")
