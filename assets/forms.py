@@ -1,9 +1,9 @@
 """Admin forms for assets and their files.
 
 The asset forms take the file itself (photo, video) so that a contributor uploads and
-describes in one step; the file is checked by `validators.validate_upload()` in
-`clean_file()`, before anything is written, so a refused file leaves no row and no
-stored file behind.
+describes in one step; the file is checked by `validators.validate_upload()` while
+the form is cleaned, before anything is written, so a refused file leaves no row and
+no stored file behind.
 """
 
 import os
@@ -22,19 +22,37 @@ from .validators import validate_upload
 
 
 class ValidatedFileFormMixin:
-    """For Wagtail's own file forms (images, documents, media admin and choosers)."""
+    """For Wagtail's own file forms (images, documents, media admin and choosers).
+
+    The upload is checked when the file field turns the upload into a value, before
+    the field's own checks: Wagtail's image field decodes the image with Pillow and
+    answers a truncated JPEG with a 500, and its messages do not name the file. The
+    check must not depend on the form's prefix either: the chooser's upload form is
+    prefixed ("document-chooser-upload-file"), so `"file" in self.files` was never
+    true there and a PDF with JavaScript went through."""
 
     upload_kind = None
+    upload_info = None
 
-    def clean_file(self):
-        uploaded = self.cleaned_data.get("file")
-        if uploaded and hasattr(uploaded, "size") and "file" in self.files:
-            self.upload_info = validate_upload(uploaded, self.upload_kind)
-        return uploaded
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        field = self.fields.get("file")
+        if field is not None:
+            # An empty file reaches validate_upload(), whose message names the file.
+            field.allow_empty_file = True
+            field_to_python = field.to_python
+
+            def to_python(data):
+                if data is not None and hasattr(data, "size"):
+                    self.upload_info = validate_upload(data, self.upload_kind)
+                return field_to_python(data)
+
+            # Fields are deep-copied per form instance: this changes only this form's.
+            field.to_python = to_python
 
     def save(self, commit=True):
         instance = super().save(commit=False)
-        info = getattr(self, "upload_info", None)
+        info = self.upload_info
         if info is not None:
             instance.sha256 = info.sha256
             if info.page_count is not None and hasattr(instance, "page_count"):
@@ -56,6 +74,13 @@ class SenDocumentForm(ValidatedFileFormMixin, BaseDocumentForm):
 class SenMediaForm(ValidatedFileFormMixin, BaseMediaForm):
     upload_kind = "video"
 
+    def clean_thumbnail(self):
+        """The poster image is an upload too: the same checks as a photo."""
+        thumbnail = self.cleaned_data.get("thumbnail")
+        if thumbnail and hasattr(thumbnail, "size") and self.add_prefix("thumbnail") in self.files:
+            validate_upload(thumbnail, "photo")
+        return thumbnail
+
 
 class AssetForm(WagtailAdminModelForm):
     """Common to photos, videos and publications.
@@ -64,6 +89,17 @@ class AssetForm(WagtailAdminModelForm):
     organisations whose collection the user may add to is what stops a contributor
     from creating an asset in another organisation's collection.
     """
+
+    # Required even when saving a draft (Wagtail relaxes `required` for drafts): the
+    # organisation decides the collection, and a photo or video needs its file.
+    required_on_draft = ("organisation",)
+
+    def defer_required_fields(self):
+        super().defer_required_fields()
+        for name in self.required_on_draft:
+            if name in self.deferred_required_fields:
+                self.deferred_required_fields.remove(name)
+                self.fields[name].required = True
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -94,8 +130,11 @@ class FileAssetForm(AssetForm):
     upload_kind = None
     file_field = None  # the model's FK to the file model
     file_model = None
+    required_on_draft = ("organisation", "file")
 
-    file = forms.FileField(label=_("File"), required=False)
+    # allow_empty_file: an empty file reaches validate_upload(), whose message names
+    # the file (Django's own "The submitted file is empty." does not).
+    file = forms.FileField(label=_("File"), required=False, allow_empty_file=True)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -105,7 +144,7 @@ class FileAssetForm(AssetForm):
 
     def clean_file(self):
         uploaded = self.cleaned_data.get("file")
-        if uploaded:
+        if uploaded is not None:  # an empty upload is falsy, and must be refused too
             self.upload_info = validate_upload(uploaded, self.upload_kind)
         return uploaded
 

@@ -36,10 +36,14 @@ AUDITOR_ASSET_ACTIONS = ("view",)
 
 
 def _permissions(model, actions):
-    content_type = ContentType.objects.get_for_model(model, for_concrete_model=False)
-    wanted = {f"{action}_{model._meta.model_name}" for action in actions}
-    # Wagtail's abstract file models declare "choose_document"/"choose_image" literally.
-    wanted |= {f"choose_{name}" for name in ("image", "document", "media") if "choose" in actions}
+    """The permissions the model's policy checks: for Wagtail's file models these
+    belong to the base models (wagtaildocs.Document, wagtailimages.Image,
+    wagtailmedia.Media), not to the swapped-in Sen models."""
+    from wagtail.permissions import policy_registry
+
+    auth_model = policy_registry.get_by_type(model).auth_model
+    content_type = ContentType.objects.get_for_model(auth_model, for_concrete_model=False)
+    wanted = {f"{action}_{auth_model._meta.model_name}" for action in actions}
     return Permission.objects.filter(content_type=content_type, codename__in=wanted)
 
 

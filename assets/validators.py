@@ -228,49 +228,94 @@ def _check_video(uploaded, name, info):
     info.width, info.height = video[0].get("width"), video[0].get("height")
 
 
+# Names that start scripts, launch programs or carry other files or forms, whether
+# they appear as a dictionary key (/JS, /AA, /EmbeddedFiles, /XFA) or as a value
+# (/S /JavaScript, /S /Launch, /Subtype /RichMedia, /Subtype /FileAttachment).
+PDF_ACTIVE_NAMES = frozenset(
+    {
+        "/JavaScript",
+        "/JS",
+        "/AA",
+        "/Launch",
+        "/EmbeddedFiles",
+        "/EmbeddedFile",
+        "/FileAttachment",
+        "/GoToE",
+        "/RichMedia",
+        "/RichMediaExecute",
+        "/XFA",
+    }
+)
+PDF_SCAN_OVERLAP = 32  # longer than any name in PDF_ACTIVE_CONTENT
+
+
+def _pdf_raw_has_active_content(uploaded):
+    """The uncompressed part of the file, scanned in chunks (a PDF may be hundreds of
+    megabytes; it is not read into memory at once)."""
+    uploaded.seek(0)
+    tail = b""
+    try:
+        while chunk := uploaded.read(1024 * 1024):
+            if PDF_ACTIVE_CONTENT.search(tail + chunk):
+                return True
+            tail = chunk[-PDF_SCAN_OVERLAP:]
+        return False
+    finally:
+        uploaded.seek(0)
+
+
+def _pdf_structure_has_active_content(reader):
+    """Walk every object reachable from the trailer, following references, and look
+    at dictionary keys and name values. Object streams are compressed, so the raw
+    scan cannot see inside them: an /OpenAction, a catalogue /AA, a link annotation
+    with a JavaScript action or an /XFA form may all hide there. Stream data (page
+    contents, images, fonts) is not decoded; only the stream dictionaries are read."""
+    from pypdf.generic import ArrayObject, DictionaryObject, IndirectObject, NameObject
+
+    seen = set()
+    stack = [reader.trailer]
+    while stack:
+        obj = stack.pop()
+        if isinstance(obj, IndirectObject):
+            key = (obj.idnum, obj.generation)
+            if key in seen:
+                continue
+            seen.add(key)
+            obj = obj.get_object()
+        if isinstance(obj, DictionaryObject):
+            for key, value in dict.items(obj):
+                if key in PDF_ACTIVE_NAMES:
+                    return True
+                stack.append(value)
+        elif isinstance(obj, ArrayObject):
+            stack.extend(list.__iter__(obj))
+        elif isinstance(obj, NameObject) and obj in PDF_ACTIVE_NAMES:
+            return True
+    return False
+
+
 def _check_pdf(uploaded, name, info):
     from pypdf import PdfReader
-    from pypdf.errors import PdfReadError
 
-    uploaded.seek(0)
-    raw = uploaded.read()
-    uploaded.seek(0)
-    if PDF_ACTIVE_CONTENT.search(raw):
-        _fail(
-            name,
-            _(
-                "the PDF contains scripts, embedded files or other active "
-                "content. Export it again without them."
-            ),
-        )
+    active = _(
+        "the PDF contains scripts, embedded files or other active "
+        "content. Export it again without them."
+    )
+    if _pdf_raw_has_active_content(uploaded):
+        _fail(name, active)
     try:
         reader = PdfReader(uploaded, strict=False)
         if reader.is_encrypted:
             _fail(name, _("the PDF is password-protected."))
         info.page_count = len(reader.pages)
-        # Object streams are compressed, so the raw scan above cannot see inside
-        # them: walk the catalogue and pages too.
-        root = reader.trailer["/Root"]
-        names = root.get("/Names")
-        suspicious = (
-            ("/OpenAction" in root and "/JavaScript" in str(root["/OpenAction"].get_object()))
-            or (
-                names is not None
-                and ("/JavaScript" in names.get_object() or "/EmbeddedFiles" in names.get_object())
-            )
-            or any("/AA" in page for page in reader.pages)
-        )
+        suspicious = _pdf_structure_has_active_content(reader)
     except ValidationError:
         raise
-    except (PdfReadError, KeyError, ValueError, TypeError, AttributeError, OSError):
+    except Exception:  # noqa: BLE001 - any parser failure means a broken file, never a 500
         _fail(name, _("the PDF is damaged and cannot be read."))
+    finally:
+        uploaded.seek(0)
     if suspicious:
-        _fail(
-            name,
-            _(
-                "the PDF contains scripts, embedded files or other active "
-                "content. Export it again without them."
-            ),
-        )
+        _fail(name, active)
     if not info.page_count:
         _fail(name, _("the PDF has no pages."))
