@@ -72,7 +72,12 @@ def user_can_access(user, obj, actions=SEE_ACTIONS):
     if policy.user_has_any_permission_for_instance(user, list(actions), obj):
         return True
     # A moderator of a workflow task (e.g. a unit leader's approval step) may open
-    # the asset while the task is theirs, whatever their collection rights.
+    # the asset while the task is theirs, whatever their collection rights: the
+    # editor, its previews, history and workflow actions, i.e. what needs "change".
+    # Not delete, unpublish or choose: Wagtail checks those views against the
+    # model-level permission only, which "delete" on any one collection satisfies.
+    if "change" not in actions:
+        return False
     task = getattr(obj, "current_workflow_task", None)
     return bool(task and task.specific.user_can_access_editor(obj, user))
 

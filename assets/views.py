@@ -12,7 +12,7 @@ from wagtail.snippets.views.chooser import (
 )
 from wagtail.snippets.views.snippets import HistoryView
 
-from .permissions import SEE_ACTIONS, user_can_access, visible_assets
+from .permissions import SEE_ACTIONS, scope_urlpatterns, user_can_access, visible_assets
 
 
 class ScopedChooseMixin:
@@ -46,6 +46,11 @@ class AssetChooserViewSet(SnippetChooserViewSet):
     choose_results_view_class = ScopedChooseResultsView
     chosen_view_class = ScopedChosenView
     chosen_multiple_view_class = ScopedChosenMultipleView
+
+    def get_urlpatterns(self):
+        # Like the asset viewset's: any chooser URL that names an object (today
+        # "chosen", whatever the method) answers 404 outside the user's scope.
+        return scope_urlpatterns(super().get_urlpatterns(), self.model)
 
 
 class AssetHistoryView(HistoryView):
