@@ -1,4 +1,5 @@
 from django import forms
+from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.panels import FieldPanel, InlinePanel, ObjectList, TabbedInterface
@@ -261,24 +262,24 @@ class ScopedDeleteBulkAction(DeleteBulkAction):
 
     models = list(ASSET_MODELS)
 
+    def _check_scope(self, ids):
+        if "all" in ids:
+            return  # get_all_objects_in_listing_query() is scoped
+        visible = visible_assets(self.request.user, self.model).filter(
+            pk__in=[i for i in ids if i.isdigit()]
+        )
+        if set(map(str, visible.values_list("pk", flat=True))) != set(ids):
+            raise Http404
+
     def get_all_objects_in_listing_query(self, parent_id):
         return visible_assets(self.request.user, self.model).values_list("pk", flat=True)
 
     def get_actionable_objects(self):
-        ids = self.request.GET.getlist("id")
-        if "all" not in ids:
-            visible = set(
-                map(
-                    str,
-                    visible_assets(self.request.user, self.model)
-                    .filter(pk__in=[i for i in ids if i.isdigit()])
-                    .values_list("pk", flat=True),
-                )
-            )
-            if visible != set(ids):
-                from django.http import Http404
-
-                raise Http404
+        # Checked once, before anything runs: after the delete the objects are gone
+        # and a second check would answer 404 instead of the success redirect.
+        if not getattr(self, "_scope_checked", False):
+            self._check_scope(self.request.GET.getlist("id"))
+            self._scope_checked = True
         return super().get_actionable_objects()
 
 

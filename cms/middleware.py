@@ -1,5 +1,24 @@
 from django.conf import settings
+from django.middleware.locale import LocaleMiddleware
 from django.utils import translation
+
+# Paths outside the language-prefixed public site.
+UNPREFIXED_PATHS = ("/admin/", "/documents/", "/media/", "/static/", "/i18n/")
+
+
+class SenLocaleMiddleware(LocaleMiddleware):
+    """Django's LocaleMiddleware, minus one redirect.
+
+    The public site's page route (i18n_patterns + Wagtail's catch-all) makes every
+    path valid under a language prefix, so Django would answer any 404 outside the
+    public site with a redirect to /vi/<path>. Admin, document and media 404s stay
+    404s.
+    """
+
+    def process_response(self, request, response):
+        if response.status_code == 404 and request.path_info.startswith(UNPREFIXED_PATHS):
+            return response
+        return super().process_response(request, response)
 
 
 class AdminInVietnameseMiddleware:

@@ -43,3 +43,18 @@ def test_public_site_still_follows_the_url_language(client):
     response = client.get("/en/")
     assert response.status_code == 200
     assert '<html lang="en"' in response.content.decode()
+
+
+def test_admin_not_found_is_a_404_not_a_redirect_to_the_public_site(client, editor):
+    from assets.models import Photo
+
+    url = reverse(Photo.snippet_viewset.get_url_name("edit"), args=[999999])
+    assert client.get(url).status_code == 404
+    assert client.get("/admin/no-such-page/").status_code == 404
+    assert client.get("/documents/999999/x.pdf").status_code == 404
+
+
+def test_public_paths_without_language_still_redirect(client):
+    response = client.get("/")
+    assert response.status_code == 302
+    assert response["Location"] == "/vi/"
