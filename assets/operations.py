@@ -227,8 +227,16 @@ def today():
 
 
 PLACE_CSV_COLUMNS = (
-    "code", "name_vi", "name_en", "kind", "parent_code", "latitude", "longitude",
-    "valid_from", "valid_until", "replaced_by_code",
+    "code",
+    "name_vi",
+    "name_en",
+    "kind",
+    "parent_code",
+    "latitude",
+    "longitude",
+    "valid_from",
+    "valid_until",
+    "replaced_by_code",
 )
 
 
@@ -250,10 +258,13 @@ def import_places(rows):
     for line, row in enumerate(rows, start=2):
         code = (row.get("code") or "").strip()
         if not code or not (row.get("name_vi") or "").strip():
-            raise PlaceImportError(_("Line %(line)s: code and name_vi are required.") % {"line": line})
+            raise PlaceImportError(
+                _("Line %(line)s: code and name_vi are required.") % {"line": line}
+            )
         if row.get("kind") not in kinds:
             raise PlaceImportError(
-                _("Line %(line)s: unknown kind “%(kind)s”.") % {"line": line, "kind": row.get("kind")}
+                _("Line %(line)s: unknown kind “%(kind)s”.")
+                % {"line": line, "kind": row.get("kind")}
             )
         place = Place.objects.filter(code=code).first() or Place(code=code)
         for key, value in row.items():

@@ -102,9 +102,7 @@ class RenameOrganisationView(OrganisationActionView):
     submit_button_label = gettext_lazy("Rename")
 
     def form_valid(self, form):
-        names = {
-            code: form.cleaned_data[f"name_{code}"] for code, _label in settings.LANGUAGES
-        }
+        names = {code: form.cleaned_data[f"name_{code}"] for code, _label in settings.LANGUAGES}
         operations.rename_organisation(
             self.organisation,
             names=names,

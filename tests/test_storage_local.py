@@ -42,7 +42,8 @@ def test_original_is_private_and_rendition_is_public(client, media_dirs):
 def test_documents_are_not_served_to_anonymous_visitors(client, media_dirs):
     organisation = make_organisation()
     document = SenDocument.objects.create(
-        title="Ấn phẩm", collection=organisation.collection,
+        title="Ấn phẩm",
+        collection=organisation.collection,
         file=ContentFile(b"%PDF-1.4\n%%EOF\n", name="an-pham.pdf"),
     )
     assert client.get(document.url).status_code == 404

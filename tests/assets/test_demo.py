@@ -58,7 +58,9 @@ def test_demo_assets_carry_manifest_metadata_and_show_the_lifecycle(media_dirs):
     assert photo.licence.code == "cc0-1.0"
     assert photo.licence.uri == row["licence_url"]
 
-    assert Photo.objects.filter(live=False, latest_revision__isnull=False, has_unpublished_changes=True).exists()
+    assert Photo.objects.filter(
+        live=False, latest_revision__isnull=False, has_unpublished_changes=True
+    ).exists()
     in_review = [p for p in Photo.objects.filter(live=False) if p.workflow_in_progress]
     assert len(in_review) == 2
     withdrawn = Photo.objects.filter(live=False, first_published_at__isnull=False)

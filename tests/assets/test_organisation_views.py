@@ -18,7 +18,9 @@ def admin_client(client):
 
 def test_listing_offers_rename_and_merge_to_administrators(admin_client):
     organisation = make_organisation("Xã Cũ")
-    html = admin_client.get(reverse(Organisation.snippet_viewset.get_url_name("list"))).content.decode()
+    html = admin_client.get(
+        reverse(Organisation.snippet_viewset.get_url_name("list"))
+    ).content.decode()
     assert reverse("sen_organisation_rename", args=[organisation.pk]) in html
     assert reverse("sen_organisation_merge", args=[organisation.pk]) in html
 
@@ -32,7 +34,9 @@ def test_rename_from_a_date(admin_client):
     assert response.status_code == 302
     organisation.refresh_from_db()
     assert organisation.name_vi == "Sở Nông nghiệp và Môi trường"
-    assert organisation.name_on(datetime.date(2025, 1, 1)) == "Sở Nông nghiệp và Phát triển nông thôn"
+    assert (
+        organisation.name_on(datetime.date(2025, 1, 1)) == "Sở Nông nghiệp và Phát triển nông thôn"
+    )
 
 
 def test_rename_without_vietnamese_name_is_a_field_error(admin_client):

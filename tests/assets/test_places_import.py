@@ -36,8 +36,7 @@ def test_loads_units_with_replacements_in_any_order(tmp_path):
 def test_bad_row_writes_nothing(tmp_path):
     path = write(
         tmp_path,
-        "92,Thành phố Cần Thơ,Can Tho City,province,,,,,,\n"
-        "95,Nơi nào đó,,planet,,,,,,\n",
+        "92,Thành phố Cần Thơ,Can Tho City,province,,,,,,\n95,Nơi nào đó,,planet,,,,,,\n",
     )
     with pytest.raises(CommandError, match="3"):
         call_command("load_places", path, stdout=io.StringIO())
@@ -56,5 +55,9 @@ def test_example_file_in_deploy_loads():
 
     with open(settings.BASE_DIR / "deploy" / "places-example.csv", encoding="utf-8") as handle:
         rows = list(csv.DictReader(handle))
-    call_command("load_places", str(settings.BASE_DIR / "deploy" / "places-example.csv"), stdout=io.StringIO())
+    call_command(
+        "load_places",
+        str(settings.BASE_DIR / "deploy" / "places-example.csv"),
+        stdout=io.StringIO(),
+    )
     assert Place.objects.count() == len(rows)
