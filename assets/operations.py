@@ -23,10 +23,11 @@ from .models import (
 
 # Role groups. Contributors get their collection rights through their organisation's
 # editors group; the others hold rights on the root collection, i.e. on everything.
-CONTRIBUTORS = "Contributors"
-REVIEWERS = "Reviewers"
-AUDITORS = "Auditors"
-ADMINISTRATORS = "Administrators"
+# The names are data the province sees in Settings → Groups, so they are Vietnamese.
+CONTRIBUTORS = "Biên tập viên"
+REVIEWERS = "Người duyệt"
+AUDITORS = "Người kiểm tra"
+ADMINISTRATORS = "Quản trị viên"
 
 CONTRIBUTOR_ASSET_ACTIONS = ("add", "change", "delete", "choose")
 CONTRIBUTOR_FILE_ACTIONS = {SenDocument: ("add", "change", "choose")}

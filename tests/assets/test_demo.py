@@ -9,6 +9,7 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
 
+from assets import operations
 from assets.models import Organisation, Photo, Place, Publication, SenImage, Video
 
 DEMO_MEDIA = Path(settings.BASE_DIR).parent / "shared" / "demo-media"
@@ -72,7 +73,7 @@ def test_demo_accounts_have_their_roles(media_dirs):
     User = get_user_model()
     assert User.objects.get(username="admin").is_superuser
     reviewer = User.objects.get(username="reviewer")
-    assert reviewer.groups.filter(name="Reviewers").exists()
+    assert reviewer.groups.filter(name=operations.REVIEWERS).exists()
     editor = User.objects.get(username="editor.ninhkieu")
     assert editor.membership.organisation.name_vi == "UBND phường Ninh Kiều"
     assert editor.check_password("sen-demo-2026")

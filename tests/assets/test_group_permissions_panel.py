@@ -8,6 +8,7 @@ from django.contrib.auth.models import Group
 from django.urls import reverse
 from wagtail.models import GroupCollectionPermission
 
+from assets import operations
 from assets.models import Photo
 
 from ..factories import PhotoFactory, make_organisation, role_user
@@ -27,7 +28,7 @@ def hidden_inputs(html):
 
 
 def test_group_form_grants_photo_rights_on_a_collection(client):
-    client.force_login(role_user("Administrators", is_superuser=True))
+    client.force_login(role_user(operations.ADMINISTRATORS, is_superuser=True))
     organisation = make_organisation("Phường B")
     url = reverse("wagtailusers_groups:add")
     html = client.get(url).content.decode()
@@ -67,7 +68,7 @@ def test_group_form_grants_photo_rights_on_a_collection(client):
     from ..factories import UserFactory
 
     member = UserFactory()
-    member.groups.add(group, Group.objects.get(name="Contributors"))
+    member.groups.add(group, Group.objects.get(name=operations.CONTRIBUTORS))
     client.force_login(member)
     listing = client.get(reverse(Photo.snippet_viewset.get_url_name("list")))
     assert photo.title_vi in listing.content.decode()

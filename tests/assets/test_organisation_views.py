@@ -3,6 +3,7 @@ import datetime
 import pytest
 from django.urls import reverse
 
+from assets import operations
 from assets.models import Organisation, Photo
 
 from ..factories import PhotoFactory, contributor, make_organisation, role_user
@@ -12,7 +13,7 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def admin_client(client):
-    client.force_login(role_user("Administrators"))
+    client.force_login(role_user(operations.ADMINISTRATORS))
     return client
 
 

@@ -32,6 +32,7 @@ from pypdf import PdfWriter
 from pypdf.actions import JavaScript
 from wagtail.models import Collection, GroupCollectionPermission
 
+from assets import operations
 from assets.models import Licence, Photo, SenDocument, SenImage, SenMedia, Video
 from assets.validators import validate_upload
 
@@ -444,7 +445,7 @@ def test_good_video_with_good_thumbnail_accepted_by_media_add_view(uploader_clie
 def test_reviewers_may_add_documents(client):
     """The role groups must grant what Wagtail checks: for a swapped document model
     that is wagtaildocs.add_document on a collection, not assets.add_sendocument."""
-    user = role_user("Reviewers")
+    user = role_user(operations.REVIEWERS)
     assert client.login(username=user.username, password=PASSWORD)
     response = client.get(reverse("wagtaildocs:add"))
     assert response.status_code == 200, response.get("Location")
