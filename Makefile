@@ -69,7 +69,7 @@ test-fast: install-test compilemessages
 
 lint: install-test
 	$(PY) -m ruff check .
-	$(PY) -m ruff format --check . || true
+	$(PY) -m ruff format --check .
 
 format: install-test
 	$(PY) -m ruff format .
