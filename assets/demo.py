@@ -24,8 +24,6 @@ from .models import (
     Publication,
     PublicationEdition,
     SenDocument,
-    SenImage,
-    SenMedia,
     Topic,
     Video,
 )
@@ -453,13 +451,9 @@ class DemoLoader:
             _set_translated(
                 photo, "alt_text", {"vi": row["title_vi"][:255], "en": row["title_en"][:255]}
             )
-            image = SenImage(
-                title=row["title_vi"][:255], collection=owner.collection, sha256=info.sha256
+            photo.image = operations.store_file(
+                "photo", handle, info=info, title=row["title_vi"], collection=owner.collection
             )
-            image.file.save(handle.name, handle, save=False)
-            image._set_image_file_metadata()
-            image.save()
-        photo.image = image
         self._finish(photo, row)
         self.created["photos"] += 1
 
@@ -473,18 +467,9 @@ class DemoLoader:
                 live=False, content_languages=["vi", "en"] if "song-nuoc" in row["path"] else []
             )
             owner = self.common(video, row, index)
-            media = SenMedia(
-                title=row["title_vi"][:255],
-                collection=owner.collection,
-                type="video",
-                duration=0,
-                width=info.width,
-                height=info.height,
-                sha256=info.sha256,
+            video.media = operations.store_file(
+                "video", handle, info=info, title=row["title_vi"], collection=owner.collection
             )
-            media.file.save(handle.name, handle, save=False)
-            media.save()
-        video.media = media
         self._finish(video, row)
         self.created["videos"] += 1
 
@@ -500,14 +485,13 @@ class DemoLoader:
             languages |= {"vi", "en"} if "vi-en" in row["path"] else {language}
             with self._open(row["path"]) as handle:
                 info = validate_upload(handle, "publication")
-                document = SenDocument(
-                    title=row["title_vi"][:255],
+                document = operations.store_file(
+                    "publication",
+                    handle,
+                    info=info,
+                    title=row["title_vi"],
                     collection=owner.collection,
-                    sha256=info.sha256,
-                    page_count=info.page_count,
                 )
-                document.file.save(handle.name, handle, save=False)
-                document.save()
             publication.editions.add(PublicationEdition(language=language, document=document))
         publication.content_languages = sorted(languages)
         if len(rows) > 1:

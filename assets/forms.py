@@ -6,8 +6,6 @@ the form is cleaned, before anything is written, so a refused file leaves no row
 no stored file behind.
 """
 
-import os
-
 from django import forms
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
@@ -16,7 +14,8 @@ from wagtail.documents.forms import BaseDocumentForm
 from wagtail.images.forms import BaseImageForm
 from wagtailmedia.forms import BaseMediaForm
 
-from .models import CONTENT_LANGUAGE_CHOICES, Organisation, SenImage, SenMedia
+from .models import CONTENT_LANGUAGE_CHOICES, Organisation
+from .operations import store_file
 from .permissions import policy_for
 from .validators import validate_upload
 
@@ -149,7 +148,14 @@ class FileAssetForm(AssetForm):
         return uploaded
 
     def make_file_record(self, instance, uploaded, info):
-        raise NotImplementedError
+        return store_file(
+            self.upload_kind,
+            uploaded,
+            info=info,
+            title=instance.title_vi or uploaded.name,
+            collection=instance.organisation.collection,
+            user=self.for_user,
+        )
 
     def save(self, commit=True):
         instance = super().save(commit=False)
@@ -162,50 +168,15 @@ class FileAssetForm(AssetForm):
             self._save_m2m()
         return instance
 
-    def _store(self, record, uploaded):
-        """Write the file, then the row; if the row fails, remove the file again."""
-        base = os.path.basename(uploaded.name)
-        record.file.save(base, uploaded, save=False)
-        try:
-            if hasattr(record, "_set_image_file_metadata"):
-                record._set_image_file_metadata()
-            record.save()
-        except Exception:
-            record.file.storage.delete(record.file.name)
-            raise
-        return record
-
 
 class PhotoForm(FileAssetForm):
     upload_kind = "photo"
     file_field = "image"
 
-    def make_file_record(self, instance, uploaded, info):
-        image = SenImage(
-            title=instance.title_vi or uploaded.name,
-            collection=instance.organisation.collection,
-            uploaded_by_user=self.for_user,
-            sha256=info.sha256,
-        )
-        return self._store(image, uploaded)
-
 
 class VideoForm(FileAssetForm):
     upload_kind = "video"
     file_field = "media"
-
-    def make_file_record(self, instance, uploaded, info):
-        media = SenMedia(
-            title=instance.title_vi or uploaded.name,
-            collection=instance.organisation.collection,
-            uploaded_by_user=self.for_user,
-            type="video",
-            duration=0,
-            width=info.width,
-            height=info.height,
-            sha256=info.sha256,
-        )
-        return self._store(media, uploaded)
 
 
 class PublicationForm(AssetForm):

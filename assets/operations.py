@@ -2,6 +2,7 @@
 a user and objects, check the rules and write, and never touch a request."""
 
 import datetime
+import os
 
 from django.contrib.auth.models import Group, Permission
 from django.contrib.contenttypes.models import ContentType
@@ -221,6 +222,39 @@ def merge_organisations(source, target, *, effective, user=None):
         data={"into": target.name_vi, "effective": effective.isoformat()},
     )
     return target
+
+
+def store_file(kind, uploaded, *, info, title, collection, user=None):
+    """Keep a validated upload (validators.validate_upload gave `info`) as the file
+    record for `kind`: SenImage, SenMedia or SenDocument in `collection`.
+
+    The file is written first, then the row; if the row cannot be saved, the file is
+    deleted again, so a failure leaves no orphan in storage."""
+    fields = {"title": title[:255], "collection": collection, "sha256": info.sha256}
+    if kind == "photo":
+        record = SenImage(uploaded_by_user=user, **fields)
+    elif kind == "video":
+        record = SenMedia(
+            uploaded_by_user=user,
+            type="video",
+            duration=0,
+            width=info.width,
+            height=info.height,
+            **fields,
+        )
+    else:
+        record = SenDocument(uploaded_by_user=user, page_count=info.page_count, **fields)
+    uploaded.seek(0)
+    record.file.save(os.path.basename(uploaded.name), uploaded, save=False)
+    try:
+        for method in ("_set_image_file_metadata", "_set_document_file_metadata"):
+            if hasattr(record, method):
+                getattr(record, method)()
+        record.save()
+    except Exception:
+        record.file.storage.delete(record.file.name)
+        raise
+    return record
 
 
 def today():
