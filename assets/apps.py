@@ -1,8 +1,10 @@
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
+from wagtail.users.apps import WagtailUsersAppConfig
 
 
 class AssetsConfig(AppConfig):
+    default = True  # this module also holds SenUsersConfig
     name = "assets"
     verbose_name = _("Asset library")
     default_auto_field = "django.db.models.BigAutoField"
@@ -13,3 +15,9 @@ class AssetsConfig(AppConfig):
 
         register_policies()
         register_signal_handlers()
+
+
+class SenUsersConfig(WagtailUsersAppConfig):
+    """Wagtail's users app with Sen's user forms: a user belongs to an organisation."""
+
+    user_viewset = "assets.users.SenUserViewSet"

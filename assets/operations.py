@@ -146,6 +146,16 @@ def add_member(user, organisation):
         user.groups.add(organisation.editors_group)
 
 
+def remove_member(user):
+    """`user` no longer contributes to any organisation."""
+    membership = Membership.objects.filter(user=user).select_related("organisation").first()
+    if membership is None:
+        return
+    if membership.organisation.editors_group:
+        user.groups.remove(membership.organisation.editors_group)
+    membership.delete()
+
+
 @transaction.atomic
 def rename_organisation(organisation, *, names, effective, user=None):
     """Rename from `effective` on. Assets published before then keep citing the

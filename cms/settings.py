@@ -49,7 +49,7 @@ INSTALLED_APPS = [
     "wagtail.contrib.settings",
     "wagtail.embeds",
     "wagtail.sites",
-    "wagtail.users",
+    "assets.apps.SenUsersConfig",  # wagtail.users with the organisation on user forms
     "wagtail.snippets",
     "wagtail.documents",
     "wagtail.images",
