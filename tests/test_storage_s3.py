@@ -70,7 +70,7 @@ def s3_endpoint():
     port = free_port()
     endpoint = f"http://127.0.0.1:{port}"
     env = {**os.environ, "NO_PROXY": "127.0.0.1", "no_proxy": "127.0.0.1"}
-    server = subprocess.Popen(  # noqa: S603
+    server = subprocess.Popen(
         [command, "-H", "127.0.0.1", "-p", str(port)],
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,

@@ -567,7 +567,7 @@ def _mp4_bytes(tmp_path):
     if not ffmpeg:
         pytest.skip("ffmpeg is needed to make a video to upload")
     target = tmp_path / "clip.mp4"
-    subprocess.run(  # noqa: S603
+    subprocess.run(
         [
             ffmpeg,
             "-v",
