@@ -35,6 +35,14 @@ CONTRIBUTOR_FILE_ACTIONS = {SenDocument: ("add", "change", "choose")}
 REVIEWER_ASSET_ACTIONS = ("add", "change", "delete", "publish", "lock", "unlock", "choose", "view")
 REVIEWER_FILE_ACTIONS = ("add", "change", "choose")
 AUDITOR_ASSET_ACTIONS = ("view",)
+READ_EVERYTHING_APPS = (
+    "assets",
+    "cms",
+    "wagtailcore",
+    "wagtaildocs",
+    "wagtailimages",
+    "wagtailmedia",
+)
 
 
 def _permissions(model, actions):
@@ -93,6 +101,15 @@ def ensure_role_groups():
         ]
     )
     groups[ADMINISTRATORS].permissions.add(*admin_perms)
+    # Wagtail's site history report lists log entries by model-level permission
+    # (LogEntry.objects.viewable_by_user), so the groups that read every asset's
+    # history also get the model-level "view" permissions. Asset views ignore
+    # model-level rights (AssetPermissionPolicy), so this widens nothing else.
+    view_perms = Permission.objects.filter(
+        content_type__app_label__in=READ_EVERYTHING_APPS, codename__startswith="view_"
+    )
+    groups[AUDITORS].permissions.add(*view_perms)
+    groups[REVIEWERS].permissions.add(*view_perms.filter(content_type__app_label="assets"))
     return groups
 
 
