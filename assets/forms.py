@@ -15,7 +15,7 @@ from wagtail.images.forms import BaseImageForm
 from wagtailmedia.forms import BaseMediaForm
 
 from .models import CONTENT_LANGUAGE_CHOICES, Organisation
-from .operations import store_file
+from .operations import create_organisation, move_organisation, store_file
 from .permissions import policy_for
 from .validators import validate_upload
 
@@ -196,13 +196,33 @@ class PublicationForm(AssetForm):
 
 class OrganisationForm(WagtailAdminModelForm):
     """A new organisation comes with its collection and editors group
-    (operations.create_organisation); editing fixes names, kind and parent."""
+    (operations.create_organisation); editing fixes names and kind, and moving it
+    under another parent moves its collection too (operations.move_organisation).
+    A rename that history must remember goes through "Rename from a date"."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if "parent" in self.fields:
+            self.fields["parent"].queryset = Organisation.objects.filter(is_active=True)
+
+    def clean_parent(self):
+        parent = self.cleaned_data.get("parent")
+        ancestor = parent
+        while self.instance.pk and ancestor is not None:
+            if ancestor.pk == self.instance.pk:
+                raise forms.ValidationError(
+                    _("An organisation cannot be placed under itself or one of its own units.")
+                )
+            ancestor = ancestor.parent
+        return parent
 
     def save(self, commit=True):
-        from .operations import create_organisation
-
         if self.instance.pk:
-            return super().save(commit=commit)
+            previous_parent = Organisation.objects.get(pk=self.instance.pk).parent_id
+            organisation = super().save(commit=commit)
+            if commit and organisation.parent_id != previous_parent:
+                move_organisation(organisation, organisation.parent)
+            return organisation
         names = {
             code: self.cleaned_data.get(f"name_{code.replace('-', '_')}")
             for code, _label in settings.LANGUAGES

@@ -142,6 +142,15 @@ def create_organisation(*, names, kind, parent=None, user=None):
     return organisation
 
 
+def move_organisation(organisation, parent):
+    """Place the organisation's collection under its (new) parent's collection, so
+    that rights granted on the parent's collection cover it."""
+    target = parent.collection if parent else Collection.get_first_root_node()
+    collection = Collection.objects.get(pk=organisation.collection_id)
+    if collection.get_parent().pk != target.pk:
+        collection.move(Collection.objects.get(pk=target.pk), pos="sorted-child")
+
+
 def _set_names(obj, names):
     for code, value in names.items():
         setattr(obj, build_localized_fieldname("name", code), value or None)
@@ -234,9 +243,7 @@ def merge_organisations(source, target, *, effective, user=None):
     for child in Organisation.objects.filter(parent=source):
         child.parent = target
         child.save(update_fields=["parent"])
-        child.collection.refresh_from_db()
-        target.collection.refresh_from_db()
-        child.collection.move(target.collection, pos="last-child")
+        move_organisation(child, target)
 
     source.is_active = False
     source.merged_into = target

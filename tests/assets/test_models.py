@@ -141,3 +141,13 @@ def test_seeded_topics_and_licences():
     assert (
         Licence.objects.get(code="cc-by-4.0").uri == "https://creativecommons.org/licenses/by/4.0/"
     )
+
+
+def test_merge_moves_sub_units_and_their_collections():
+    source, target = make_organisation("Huyện Cũ"), make_organisation("Thành phố Mới")
+    unit = make_organisation("Phòng Văn hóa", parent=source)
+    operations.merge_organisations(source, target, effective=datetime.date(2025, 7, 1))
+    unit.refresh_from_db()
+    assert unit.parent == target
+    unit.collection.refresh_from_db()
+    assert unit.collection.get_parent().pk == target.collection.pk

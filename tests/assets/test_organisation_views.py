@@ -84,3 +84,32 @@ def test_contributors_cannot_reorganise(client):
         response = client.get(reverse(name, args=[organisation.pk]))
         assert response.status_code in (302, 403)
         assert response.status_code != 200
+
+
+def _edit_data(organisation, parent):
+    return {
+        "name_vi": organisation.name_vi,
+        "kind": organisation.kind,
+        "parent": parent.pk if parent else "",
+    }
+
+
+def test_moving_an_organisation_moves_its_collection(admin_client):
+    department = make_organisation("Sở Văn hóa", kind=Organisation.Kind.MANAGING)
+    unit = make_organisation("Trung tâm Xúc tiến")
+    url = reverse(Organisation.snippet_viewset.get_url_name("edit"), args=[unit.pk])
+    response = admin_client.post(url, _edit_data(unit, department))
+    assert response.status_code == 302, response.context["form"].errors
+    unit.collection.refresh_from_db()
+    assert unit.collection.get_parent().pk == department.collection.pk
+
+
+def test_an_organisation_cannot_go_under_its_own_unit(admin_client):
+    department = make_organisation("Sở Văn hóa")
+    unit = make_organisation("Trung tâm", parent=department)
+    url = reverse(Organisation.snippet_viewset.get_url_name("edit"), args=[department.pk])
+    response = admin_client.post(url, _edit_data(department, unit))
+    assert response.status_code == 200
+    assert "parent" in response.context["form"].errors
+    department.refresh_from_db()
+    assert department.parent is None
