@@ -10,6 +10,7 @@ class AssetsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
+        from . import checks  # noqa: F401 - registers the start-up checks
         from .permissions import register_policies
         from .signal_handlers import register_signal_handlers
 

@@ -198,7 +198,12 @@ def _check_image(uploaded, name, info):
 def _check_video(uploaded, name, info):
     ffprobe = shutil.which("ffprobe")
     if not ffprobe:
-        return  # sniffing already checked the container; ffprobe refines it
+        # Without ffprobe a container with no playable picture would pass: refuse
+        # rather than guess (assets/checks.py warns the administrator at start-up).
+        _fail(
+            name,
+            _("videos cannot be checked on this server; ask the administrator to install ffmpeg."),
+        )
     path, is_temp = _local_path(uploaded)
     try:
         result = subprocess.run(  # noqa: S603
