@@ -17,6 +17,7 @@ from wagtailmedia.forms import BaseMediaForm
 from .models import CONTENT_LANGUAGE_CHOICES, Organisation
 from .operations import create_organisation, move_organisation, store_file
 from .permissions import policy_for
+from .text import nfc
 from .validators import validate_upload
 
 
@@ -121,6 +122,10 @@ class AssetForm(WagtailAdminModelForm):
                 widget=forms.CheckboxSelectMultiple,
                 required=False,
             )
+
+    def clean_keywords(self):
+        # Tags are taggit's rows, outside NFCTextMixin: normalise them here.
+        return [nfc(keyword) for keyword in self.cleaned_data.get("keywords") or []]
 
 
 class FileAssetForm(AssetForm):

@@ -151,3 +151,33 @@ def test_merge_moves_sub_units_and_their_collections():
     assert unit.parent == target
     unit.collection.refresh_from_db()
     assert unit.collection.get_parent().pk == target.collection.pk
+
+
+def test_keywords_typed_in_the_admin_are_stored_nfc(client):
+    from django.urls import reverse
+
+    organisation = make_organisation()
+    photo = PhotoFactory(organisation=organisation, title_vi="Ảnh")
+    client.force_login(contributor(organisation))
+    url = reverse(Photo.snippet_viewset.get_url_name("edit"), args=[photo.pk])
+    form = client.get(url).context["form"]
+    data = {
+        name: value
+        for name, value in form.initial.items()
+        if value is not None and not isinstance(value, list | tuple)
+    }
+    data.update(
+        {
+            "organisation": organisation.pk,
+            "title_vi": "Ảnh",
+            "licence": photo.licence_id,
+            "information_class": photo.information_class,
+            "date_precision": "day",
+            "keywords": unicodedata.normalize("NFD", "chợ nổi, Cần Thơ"),
+        }
+    )
+    response = client.post(url, data)
+    assert response.status_code == 302, response.context["form"].errors
+    revision = Photo.objects.get(pk=photo.pk).latest_revision
+    names = {tag.name for tag in revision.as_object().keywords.all()}
+    assert names == {"chợ nổi", "Cần Thơ"}
