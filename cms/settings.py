@@ -153,7 +153,12 @@ if "vi" in _codes:
     _codes.remove("vi")
 LANGUAGES = [(code, LANGUAGE_NAMES.get(code, code)) for code in ["vi", *_codes]]
 LANGUAGE_CODE = "vi"
-LOCALE_PATHS = [BASE_DIR / "locales"]
+# Sen's own catalogues first (they win), then the complete Vietnamese catalogues Sen
+# ships for Wagtail and its add-ons, one folder per upstream app (locales/GLOSSARY.md).
+LOCALE_PATHS = [
+    BASE_DIR / "locales",
+    *sorted(path for path in (BASE_DIR / "locales" / "vendor").glob("*") if path.is_dir()),
+]
 USE_I18N = True
 TIME_ZONE = env.str("TIME_ZONE", default="Asia/Ho_Chi_Minh")
 USE_TZ = True
