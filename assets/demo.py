@@ -13,7 +13,6 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.core.files import File
 from django.db import transaction
-from wagtail.models import Workflow
 
 from . import operations
 from .models import (
@@ -347,23 +346,13 @@ class DemoLoader:
         return users
 
     def ensure_workflow(self):
-        """The default one-step review by the Reviewers group, on every asset type
-        (the review issue builds on it; administrators may add steps)."""
+        """The default review workflow comes from review's migration 0002."""
         from django.contrib.contenttypes.models import ContentType
-        from wagtail.models import GroupApprovalTask, WorkflowContentType, WorkflowTask
+        from wagtail.models import WorkflowContentType
 
-        workflow, _created = Workflow.objects.get_or_create(name="Duyệt tư liệu")
-        task = GroupApprovalTask.objects.filter(name="Phòng quản lý duyệt").first()
-        if task is None:
-            task = GroupApprovalTask.objects.create(name="Phòng quản lý duyệt")
-            task.groups.set([Group.objects.get(name=operations.REVIEWERS)])
-        WorkflowTask.objects.get_or_create(workflow=workflow, task=task, defaults={"sort_order": 0})
-        for model in (Photo, Video, Publication):
-            WorkflowContentType.objects.get_or_create(
-                content_type=ContentType.objects.get_for_model(model),
-                defaults={"workflow": workflow},
-            )
-        return workflow
+        return WorkflowContentType.objects.get(
+            content_type=ContentType.objects.get_for_model(Photo)
+        ).workflow
 
     def manifest(self):
         with open(self.media_dir / "MANIFEST.csv", newline="", encoding="utf-8") as handle:

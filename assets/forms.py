@@ -14,6 +14,8 @@ from wagtail.documents.forms import BaseDocumentForm
 from wagtail.images.forms import BaseImageForm
 from wagtailmedia.forms import BaseMediaForm
 
+from review.forms import SubmissionAttestationMixin
+
 from .models import CONTENT_LANGUAGE_CHOICES, Organisation
 from .operations import create_organisation, move_organisation, store_file
 from .permissions import policy_for
@@ -82,7 +84,7 @@ class SenMediaForm(ValidatedFileFormMixin, BaseMediaForm):
         return thumbnail
 
 
-class AssetForm(WagtailAdminModelForm):
+class AssetForm(SubmissionAttestationMixin, WagtailAdminModelForm):
     """Common to photos, videos and publications.
 
     The organisation decides the collection (Asset.save), so offering only the

@@ -2,7 +2,13 @@ from django import forms
 from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
-from wagtail.admin.panels import FieldPanel, InlinePanel, ObjectList, TabbedInterface
+from wagtail.admin.panels import (
+    FieldPanel,
+    InlinePanel,
+    MultiFieldPanel,
+    ObjectList,
+    TabbedInterface,
+)
 from wagtail.admin.ui.tables import LiveStatusTagColumn, UpdatedAtColumn
 from wagtail.snippets.bulk_actions.delete import DeleteBulkAction
 from wagtail.snippets.models import register_snippet
@@ -62,6 +68,13 @@ def translations_tab(*names):
     )
 
 
+def submission_panel():
+    return MultiFieldPanel(
+        [FieldPanel("attest_no_state_secret"), FieldPanel("attest_rights_correct")],
+        heading=_("Before submitting for review"),
+    )
+
+
 class AssetViewSet(SnippetViewSet):
     """Wagtail's snippet views, every one of them scoped to what the user may see."""
 
@@ -106,6 +119,7 @@ class PhotoViewSet(AssetViewSet):
                     FieldPanel("file"),
                     FieldPanel("organisation", widget=forms.Select),
                     *vietnamese_panels("title", "description", "alt_text"),
+                    submission_panel(),
                 ],
                 heading=_("Content"),
             ),
@@ -128,6 +142,7 @@ class VideoViewSet(AssetViewSet):
                     FieldPanel("file"),
                     FieldPanel("organisation", widget=forms.Select),
                     *vietnamese_panels("title", "description"),
+                    submission_panel(),
                 ],
                 heading=_("Content"),
             ),
@@ -155,6 +170,7 @@ class PublicationViewSet(AssetViewSet):
                         min_num=1,
                         panels=[FieldPanel("language"), FieldPanel("document")],
                     ),
+                    submission_panel(),
                 ],
                 heading=_("Content"),
             ),

@@ -65,6 +65,7 @@ INSTALLED_APPS = [
     "django_tasks_db",
     # After wagtail.snippets so that its hooks (bulk actions) override Wagtail's.
     "assets",
+    "review",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",

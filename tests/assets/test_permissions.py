@@ -737,8 +737,10 @@ def _start_review(asset, user, group=None):
     task.groups.set([group or Group.objects.get(name=operations.REVIEWERS)])
     workflow = Workflow.objects.create(name="Duyệt tư liệu")
     WorkflowTask.objects.create(workflow=workflow, task=task, sort_order=0)
-    WorkflowContentType.objects.create(
-        content_type=ContentType.objects.get_for_model(type(asset)), workflow=workflow
+    # Replaces the default workflow (review migration 0002) for this asset type.
+    WorkflowContentType.objects.update_or_create(
+        content_type=ContentType.objects.get_for_model(type(asset)),
+        defaults={"workflow": workflow},
     )
     if asset.latest_revision_id is None:
         asset.save_revision(user=user)

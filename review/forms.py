@@ -1,0 +1,72 @@
+"""What contributors and reviewers confirm: the attestations on submission and the
+reviewer's checklist on approval. The wording is the province's rule, so it is here,
+translated, and recorded with the revision it applies to."""
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+SUBMIT_ACTIONS = ("action-submit", "action-restart-workflow")
+
+
+class SubmissionAttestationMixin(forms.Form):
+    """Mixed into the asset forms: ticking both is required to submit for review,
+    not to save a draft."""
+
+    attest_no_state_secret = forms.BooleanField(
+        label=_(
+            "I confirm that this contains no state secret and no information that "
+            "may not be made public."
+        ),
+        required=False,
+    )
+    attest_rights_correct = forms.BooleanField(
+        label=_("I confirm that the author, credit line and licence are correct."),
+        required=False,
+    )
+    attestation_fields = ("attest_no_state_secret", "attest_rights_correct")
+
+    @property
+    def is_submission(self):
+        # Wagtail acts on a button whose value is non-empty (views.generic.models).
+        return self.is_bound and any(self.data.get(action) for action in SUBMIT_ACTIONS)
+
+    def clean(self):
+        cleaned = super().clean()
+        if self.is_submission:
+            for name in self.attestation_fields:
+                if not cleaned.get(name):
+                    self.add_error(name, _("Tick this to submit for review."))
+        return cleaned
+
+
+class ApprovalChecklistForm(forms.Form):
+    """The reviewer's checklist (the regulations: accuracy, the country's full
+    sovereignty on maps, correct Vietnamese place names)."""
+
+    accuracy_verified = forms.BooleanField(
+        label=_("The content has been checked for accuracy against its source."),
+        required=True,
+    )
+    sovereignty_shown = forms.BooleanField(
+        label=_(
+            "It shows no map of Vietnam, or the map shows the country's full "
+            "sovereignty, including the Hoàng Sa and Trường Sa archipelagos."
+        ),
+        required=True,
+    )
+    place_names_correct = forms.BooleanField(
+        label=_("Vietnamese place names are correct."), required=True
+    )
+    comment = forms.CharField(
+        label=_("Comment"), widget=forms.Textarea({"rows": 3}), required=False
+    )
+
+    checklist_fields = ("accuracy_verified", "sovereignty_shown", "place_names_correct")
+
+
+class ChangesRequestedForm(forms.Form):
+    comment = forms.CharField(
+        label=_("What needs to change"),
+        widget=forms.Textarea({"rows": 4}),
+        required=True,
+    )

@@ -1,0 +1,123 @@
+"""The review step and what is recorded with it.
+
+`ReviewTask` is a Wagtail workflow task (the workflow stays configurable in Settings →
+Workflows: a province may add a step before it). Its approval needs the reviewer's
+checklist and its request for changes needs a comment; both are recorded with the
+revision they were about, next to the contributor's attestations.
+"""
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied
+from django.db import models, transaction
+from django.utils.translation import gettext_lazy as _
+from wagtail.models import AbstractGroupApprovalTask, Revision, TaskState
+
+from .forms import ApprovalChecklistForm, ChangesRequestedForm
+
+
+class ReviewTask(AbstractGroupApprovalTask):
+    """Approval by a group (the managing department's reviewers), with a checklist."""
+
+    def get_actions(self, obj, user):
+        if user.is_superuser or self._user_in_groups(user):
+            # Both need data, so both open Wagtail's modal with the form below.
+            return [
+                ("reject", _("Request changes"), True),
+                ("approve", _("Approve and publish"), True),
+            ]
+        return []
+
+    def get_form_for_action(self, action):
+        return ApprovalChecklistForm if action == "approve" else ChangesRequestedForm
+
+    @transaction.atomic
+    def on_action(self, task_state, user, action_name, **kwargs):
+        # The edit view passes the data the browser sent back as JSON: validate it
+        # again here rather than trust it.
+        form = self.get_form_for_action(action_name)(data=kwargs)
+        if not form.is_valid():
+            raise PermissionDenied(_("The review form is incomplete."))
+        data = form.cleaned_data
+        ReviewDecision.objects.create(
+            task_state=task_state,
+            revision=task_state.revision,
+            user=user,
+            action=action_name,
+            comment=data.get("comment", ""),
+            checklist={name: data[name] for name in getattr(form, "checklist_fields", ())},
+        )
+        if action_name == "approve":
+            task_state.approve(user=user, comment=data.get("comment", ""))
+        elif action_name == "reject":
+            task_state.reject(user=user, comment=data["comment"])
+
+    @classmethod
+    def get_description(cls):
+        return _(
+            "Members of the chosen groups review it: they request changes with a "
+            "comment, or approve it after the checklist."
+        )
+
+    class Meta:
+        verbose_name = _("review with checklist")
+        verbose_name_plural = _("reviews with checklist")
+
+
+class SubmissionAttestation(models.Model):
+    """The contributor's confirmations when submitting a revision for review."""
+
+    revision = models.ForeignKey(
+        Revision, verbose_name=_("revision"), on_delete=models.CASCADE, related_name="+"
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("user"),
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    no_state_secret = models.BooleanField(_("no state secret or non-public information"))
+    rights_correct = models.BooleanField(_("credit and rights correct"))
+    created_at = models.DateTimeField(_("at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("submission attestation")
+        verbose_name_plural = _("submission attestations")
+        ordering = ["-created_at"]
+
+    def __str__(self):
+        return f"{self.user} · {self.revision_id} · {self.created_at:%d/%m/%Y %H:%M}"
+
+
+class ReviewDecision(models.Model):
+    """What a reviewer decided on a revision, with the checklist they ticked."""
+
+    task_state = models.ForeignKey(
+        TaskState, verbose_name=_("task state"), on_delete=models.CASCADE, related_name="+"
+    )
+    revision = models.ForeignKey(
+        Revision,
+        verbose_name=_("revision"),
+        null=True,
+        on_delete=models.CASCADE,
+        related_name="+",
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("user"),
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    action = models.CharField(_("decision"), max_length=20)
+    comment = models.TextField(_("comment"), blank=True)
+    checklist = models.JSONField(_("checklist"), default=dict, blank=True)
+    created_at = models.DateTimeField(_("at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("review decision")
+        verbose_name_plural = _("review decisions")
+        ordering = ["-created_at"]
+
+    def __str__(self):
+        return f"{self.action} · {self.user} · {self.revision_id}"

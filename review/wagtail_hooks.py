@@ -1,0 +1,14 @@
+from wagtail import hooks
+
+from .forms import SUBMIT_ACTIONS
+from .operations import record_attestation
+
+
+@hooks.register("after_create_snippet")
+@hooks.register("after_edit_snippet")
+def record_submission_attestation(request, instance):
+    """The asset form refused the submission unless both attestations were ticked
+    (SubmissionAttestationMixin); once it went through, keep them with the revision."""
+    submitted = any(request.POST.get(action) for action in SUBMIT_ACTIONS)
+    if submitted and getattr(instance, "workflow_in_progress", False):
+        record_attestation(instance, request.user)
