@@ -78,14 +78,13 @@ class Command(BaseCommand):
         """Extract Sen's strings from a copy, so the count reflects the code."""
         with tempfile.TemporaryDirectory() as tmp:
             root = Path(tmp)
-            for name in ("assets", "cms", "manage.py"):
-                source = settings.BASE_DIR / name
-                if source.is_dir():
+            # Sen's apps are the top-level folders with an apps.py.
+            for source in settings.BASE_DIR.iterdir():
+                if (source / "apps.py").exists():
                     shutil.copytree(
-                        source, root / name, ignore=shutil.ignore_patterns("__pycache__")
+                        source, root / source.name, ignore=shutil.ignore_patterns("__pycache__")
                     )
-                else:
-                    shutil.copy(source, root / name)
+            shutil.copy(settings.BASE_DIR / "manage.py", root / "manage.py")
             (root / "locales").mkdir()
             subprocess.run(
                 [sys.executable, "manage.py", "makemessages", "-l", "en", "--no-obsolete"],
