@@ -208,6 +208,9 @@ class Asset(
         return context
 
 
+KEYWORDS_HELP = _("Words people would search for, separated by commas.")
+
+
 class PhotoTag(TaggedItemBase):
     content_object = ParentalKey(
         "assets.Photo", on_delete=models.CASCADE, related_name="tagged_items"
@@ -240,7 +243,9 @@ class Photo(Asset):
         blank=True,
         help_text=_("What the photo shows, for people who cannot see it."),
     )
-    keywords = ClusterTaggableManager(verbose_name=_("keywords"), through=PhotoTag, blank=True)
+    keywords = ClusterTaggableManager(
+        verbose_name=_("keywords"), through=PhotoTag, blank=True, help_text=KEYWORDS_HELP
+    )
 
     search_fields = Asset.search_fields + [
         *translated_search_fields("alt_text"),
@@ -262,7 +267,9 @@ class Video(Asset):
         editable=False,
     )
     content_languages = models.JSONField(_("languages spoken or written"), default=list, blank=True)
-    keywords = ClusterTaggableManager(verbose_name=_("keywords"), through=VideoTag, blank=True)
+    keywords = ClusterTaggableManager(
+        verbose_name=_("keywords"), through=VideoTag, blank=True, help_text=KEYWORDS_HELP
+    )
 
     search_fields = Asset.search_fields + [
         index.RelatedFields("keywords", [index.SearchField("name")]),
@@ -279,7 +286,7 @@ class Publication(Asset):
 
     content_languages = models.JSONField(_("languages of the content"), default=list, blank=True)
     keywords = ClusterTaggableManager(
-        verbose_name=_("keywords"), through=PublicationTag, blank=True
+        verbose_name=_("keywords"), through=PublicationTag, blank=True, help_text=KEYWORDS_HELP
     )
 
     search_fields = Asset.search_fields + [
