@@ -108,3 +108,61 @@ def scope_urlpatterns(urlpatterns, model):
             actions = URL_ACTIONS.get(pattern.name, DEFAULT_URL_ACTIONS)
             pattern.callback = scoped_view(pattern.callback, model, actions)
     return urlpatterns
+
+
+# --- Files --------------------------------------------------------------------------
+# No stored file is under a public folder: every file URL of the embedded default goes
+# through assets.views.serve_file, and Wagtail's document view through the
+# before_serve_document hook, both asking `file_access()`.
+
+
+def _file_policy_allows(user, record):
+    """Wagtail's own rights on the file (images, documents and media admins)."""
+    if not (user.is_authenticated and user.is_active):
+        return False
+    return policy_for(type(record)).user_has_any_permission_for_instance(
+        user, ["change", "choose"], record
+    )
+
+
+def record_access(user, record, assets):
+    """(allowed, public) for a file record used by `assets`: public while one of them
+    is live; otherwise for those who may see one of them, or may manage the file."""
+    assets = list(assets)
+    if any(asset.live for asset in assets):
+        return True, True
+    if user.is_authenticated and any(user_can_access(user, asset) for asset in assets):
+        return True, False
+    return _file_policy_allows(user, record), False
+
+
+def file_access(user, name, *, originals_public=False):
+    """(allowed, public) for the stored file called `name`.
+
+    Renditions, documents and videos of a live asset are public. An original image
+    is never public here: downloads by licence are a view of their own."""
+    from .models import SenDocument, SenImage, SenMedia, SenRendition
+
+    rendition = SenRendition.objects.filter(file=name).select_related("image").first()
+    if rendition is not None:
+        return record_access(user, rendition.image, rendition.image.photos.all())
+    image = SenImage.objects.filter(file=name).first()
+    if image is not None:
+        allowed, public = record_access(user, image, image.photos.all())
+        if public and not originals_public:
+            allowed = user.is_authenticated and (
+                any(user_can_access(user, photo) for photo in image.photos.all())
+                or _file_policy_allows(user, image)
+            )
+        return allowed, False
+    document = SenDocument.objects.filter(file=name).first()
+    if document is not None:
+        publications = [edition.publication for edition in document.editions.all()]
+        return record_access(user, document, publications)
+    media = (
+        SenMedia.objects.filter(file=name).first()
+        or SenMedia.objects.filter(thumbnail=name).first()
+    )
+    if media is not None:
+        return record_access(user, media, media.videos.all())
+    return False, False

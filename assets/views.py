@@ -1,7 +1,12 @@
 """Admin view classes for assets: Wagtail's, scoped by the collection permission
 policy (permissions.py). Each class here only narrows what Wagtail's does."""
 
-from django.http import Http404
+import mimetypes
+
+from django.conf import settings
+from django.core.files.storage import default_storage
+from django.http import FileResponse, Http404, HttpResponse
+from django.views.decorators.http import require_safe
 from wagtail.admin.ui.tables import Column
 from wagtail.snippets.views.chooser import (
     ChooseResultsView,
@@ -12,7 +17,13 @@ from wagtail.snippets.views.chooser import (
 )
 from wagtail.snippets.views.snippets import HistoryView
 
-from .permissions import SEE_ACTIONS, scope_urlpatterns, user_can_access, visible_assets
+from .permissions import (
+    SEE_ACTIONS,
+    file_access,
+    scope_urlpatterns,
+    user_can_access,
+    visible_assets,
+)
 
 
 class ScopedChooseMixin:
@@ -64,3 +75,25 @@ class MissingLanguagesColumn(Column):
 
     def get_value(self, instance):
         return ", ".join(code for code in instance.missing_languages() if code != "vi")
+
+
+@require_safe
+def serve_file(request, path):
+    """Every stored file of the embedded default, after `file_access()` said yes.
+
+    Answers 404, never 403, so that a guessed name reveals nothing. Behind nginx,
+    SEN_X_ACCEL_REDIRECT_PREFIX hands the bytes to nginx's internal location."""
+    allowed, public = file_access(request.user, path)
+    if not allowed or not default_storage.exists(path):
+        raise Http404
+    content_type = mimetypes.guess_type(path)[0] or "application/octet-stream"
+    if settings.SEN_X_ACCEL_REDIRECT_PREFIX:
+        response = HttpResponse(content_type=content_type)
+        response["X-Accel-Redirect"] = settings.SEN_X_ACCEL_REDIRECT_PREFIX + path
+    else:
+        response = FileResponse(default_storage.open(path, "rb"), content_type=content_type)
+    # Public files may be cached anywhere; the rest only by the user's own browser,
+    # and not kept: a withdrawn asset must not linger in a shared cache.
+    response["Cache-Control"] = "public, max-age=300" if public else "private, no-store"
+    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    return response

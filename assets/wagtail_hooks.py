@@ -303,12 +303,15 @@ hooks.register("register_bulk_action", ScopedDeleteBulkAction, order=100)
 
 
 @hooks.register("before_serve_document")
-def documents_for_staff_only(document, request):
-    """Originals are not public: until the public download view (review issue)
-    exists, only people with admin access may fetch a document."""
+def documents_by_file_access(document, request):
+    """Wagtail's document view obeys the same rule as every other file
+    (permissions.file_access): public while a publication using it is live."""
     from django.http import Http404
 
-    if not request.user.has_perm("wagtailadmin.access_admin"):
+    from .permissions import file_access
+
+    allowed, _public = file_access(request.user, document.file.name)
+    if not allowed:
         raise Http404
 
 

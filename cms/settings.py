@@ -178,15 +178,16 @@ WAGTAIL_I18N_ENABLED = False
 WAGTAILMODELTRANSLATION_LOCALE_PICKER = False
 
 # --- Files -------------------------------------------------------------------------
-# Two stores. "default" holds originals and is never under a public URL (local: a
-# folder that no URL maps to; S3: private objects, presigned when needed). "public"
-# holds renditions that the public site may link to.
+# One private store for originals and renditions alike; no stored file sits under a
+# public folder. Local disk: every URL is /files/<name>, answered by
+# assets.views.serve_file after assets.permissions.file_access(). S3: private objects
+# under "private/", linked by short-lived presigned URLs.
 SEN_S3_BUCKET = env.str("SEN_S3_BUCKET", default="")
 STATIC_URL = "/static/"
 STATIC_ROOT = Path(env.str("SEN_STATIC_ROOT", default=str(VAR_DIR / "static")))
-MEDIA_URL = env.str("SEN_MEDIA_URL", default="/media/")
-MEDIA_ROOT = VAR_DIR / "media"  # public renditions on the embedded default
-PRIVATE_ROOT = VAR_DIR / "private"  # originals on the embedded default
+MEDIA_URL = "/media/"  # Django wants one; nothing is stored or served there
+MEDIA_ROOT = VAR_DIR / "media"
+PRIVATE_ROOT = VAR_DIR / "private"  # every stored file on the embedded default
 
 if SEN_S3_BUCKET:
     _s3 = {
@@ -209,25 +210,13 @@ if SEN_S3_BUCKET:
                 "querystring_expire": env.int("SEN_S3_URL_EXPIRY", default=300),
             },
         },
-        "public": {
-            "BACKEND": "storages.backends.s3.S3Storage",
-            "OPTIONS": {
-                **_s3,
-                "location": "public",
-                "querystring_auth": False,
-                "custom_domain": env.str("SEN_S3_PUBLIC_DOMAIN", default=None),
-            },
-        },
     }
 else:
     STORAGES = {
         "default": {
             "BACKEND": "django.core.files.storage.FileSystemStorage",
-            "OPTIONS": {"location": str(PRIVATE_ROOT), "base_url": "/private-media/"},
-        },
-        "public": {
-            "BACKEND": "django.core.files.storage.FileSystemStorage",
-            "OPTIONS": {"location": str(MEDIA_ROOT), "base_url": MEDIA_URL},
+            # /files/ is assets.views.serve_file, which checks every request.
+            "OPTIONS": {"location": str(PRIVATE_ROOT), "base_url": "/files/"},
         },
     }
 STORAGES["staticfiles"] = {
@@ -235,9 +224,9 @@ STORAGES["staticfiles"] = {
     if SEN_ENV != "production"
     else "django.contrib.staticfiles.storage.ManifestStaticFilesStorage"
 }
-# Serve /media/ from Django itself (embedded default); production puts nginx or the
-# bucket in front and leaves this off.
-SEN_SERVE_MEDIA = env.bool("SEN_SERVE_MEDIA", default=SEN_ENV != "production")
+# nginx: an `internal` location mapped onto PRIVATE_ROOT, e.g. "/protected/"; then
+# /files/ answers with X-Accel-Redirect instead of streaming through Django.
+SEN_X_ACCEL_REDIRECT_PREFIX = env.str("SEN_X_ACCEL_REDIRECT_PREFIX", default="")
 
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024  # larger uploads stream to a temp file
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
@@ -254,7 +243,10 @@ SEN_MAX_IMAGE_METADATA_BYTES = env.int("SEN_MAX_IMAGE_METADATA_BYTES", default=1
 # --- Wagtail ---------------------------------------------------------------------
 WAGTAIL_SITE_NAME = env.str("SEN_SITE_NAME", default="Sen")
 WAGTAILIMAGES_IMAGE_MODEL = "assets.SenImage"
-WAGTAILIMAGES_RENDITION_STORAGE = "public"
+# Renditions stay with the originals in private storage: a rendition of a draft at a
+# guessable public URL would leak it. Published copies at public URLs come with the
+# public site (issue 6); until then /files/ serves renditions of live assets to all.
+WAGTAILIMAGES_RENDITION_STORAGE = "default"
 WAGTAILIMAGES_MAX_IMAGE_PIXELS = SEN_MAX_IMAGE_PIXELS
 WAGTAILIMAGES_EXTENSIONS = ["jpg", "jpeg", "png", "webp", "tif", "tiff", "heic", "heif"]
 WAGTAILDOCS_DOCUMENT_MODEL = "assets.SenDocument"

@@ -39,3 +39,13 @@ def stored_files(*folders):
         for root, _dirs, names in os.walk(folder)
         for name in names
     )
+
+
+@pytest.fixture(autouse=True)
+def _empty_caches():
+    """Wagtail caches renditions by image id, and ids repeat between tests whose
+    transactions were rolled back: start every test with empty caches."""
+    from django.core.cache import caches
+
+    for cache in caches.all():
+        cache.clear()

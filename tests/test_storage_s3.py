@@ -6,7 +6,6 @@ when SEN_S3_BUCKET is set, uploads a photo through the admin, and then checks fr
 the outside, with boto3 and plain urllib, what landed where and who may read it.
 """
 
-import json
 import os
 import runpy
 import shutil
@@ -62,8 +61,8 @@ def http_get(url):
 
 @pytest.fixture(scope="module")
 def s3_endpoint():
-    """A moto S3 server on 127.0.0.1, with an empty bucket whose public/ prefix is
-    readable by anyone (as the production bucket policy makes it) and the rest not."""
+    """A moto S3 server on 127.0.0.1, with an empty bucket and no public policy: every
+    object is private, as Sen's bucket is."""
     command = moto_server_command()
     if not command:
         pytest.fail("moto_server is not installed (pip install 'moto[server]')")
@@ -91,23 +90,6 @@ def s3_endpoint():
             time.sleep(0.1)
         client = s3_client(endpoint)
         client.create_bucket(Bucket=BUCKET)
-        client.put_bucket_policy(
-            Bucket=BUCKET,
-            Policy=json.dumps(
-                {
-                    "Version": "2012-10-17",
-                    "Statement": [
-                        {
-                            "Sid": "PublicRenditions",
-                            "Effect": "Allow",
-                            "Principal": "*",
-                            "Action": "s3:GetObject",
-                            "Resource": f"arn:aws:s3:::{BUCKET}/public/*",
-                        }
-                    ],
-                }
-            ),
-        )
         yield endpoint
     finally:
         server.terminate()
@@ -146,23 +128,17 @@ def s3_storages(endpoint):
     return configured["STORAGES"]
 
 
-def test_s3_configuration_keeps_originals_private_and_renditions_public():
+def test_s3_configuration_keeps_every_file_private():
     configured = s3_storages("http://127.0.0.1:9")
-    default, public = configured["default"], configured["public"]
-    assert default["BACKEND"] == public["BACKEND"] == "storages.backends.s3.S3Storage"
-    for options in (default["OPTIONS"], public["OPTIONS"]):
-        assert options["bucket_name"] == BUCKET
-        assert options["endpoint_url"] == "http://127.0.0.1:9"
-        assert options["file_overwrite"] is False
-        assert options["default_acl"] is None  # objects private unless the policy says
-    assert (default["OPTIONS"]["location"], default["OPTIONS"]["querystring_auth"]) == (
-        "private",
-        True,
-    )
-    assert (public["OPTIONS"]["location"], public["OPTIONS"]["querystring_auth"]) == (
-        "public",
-        False,
-    )
+    assert set(configured) == {"default", "staticfiles"}
+    default = configured["default"]
+    assert default["BACKEND"] == "storages.backends.s3.S3Storage"
+    options = default["OPTIONS"]
+    assert options["bucket_name"] == BUCKET
+    assert options["endpoint_url"] == "http://127.0.0.1:9"
+    assert options["file_overwrite"] is False
+    assert options["default_acl"] is None  # objects private
+    assert (options["location"], options["querystring_auth"]) == ("private", True)
 
 
 @pytest.fixture
@@ -171,8 +147,7 @@ def s3(settings, s3_endpoint, media_dirs, monkeypatch):
 
     Overriding STORAGES resets `storages` and `default_storage` (Django's
     setting_changed handler), but the file fields took their storage when the models
-    were imported: the rendition field even holds the "public" storage object itself.
-    They are pointed at the new storages here, and back afterwards."""
+    were imported. They are pointed at the new storage here, and back afterwards."""
     monkeypatch.setenv("NO_PROXY", "127.0.0.1")
     monkeypatch.setenv("no_proxy", "127.0.0.1")
     settings.STORAGES = s3_storages(s3_endpoint)
@@ -180,7 +155,7 @@ def s3(settings, s3_endpoint, media_dirs, monkeypatch):
     rendition_field = SenRendition._meta.get_field("file")
     saved = image_field.storage, rendition_field.storage
     image_field.storage = storages["default"]
-    rendition_field.storage = storages["public"]
+    rendition_field.storage = storages["default"]
     client = s3_client(s3_endpoint)
     try:
         yield client
@@ -201,10 +176,8 @@ def read_object(client, key):
 
 def test_storages_are_the_s3_ones(s3, s3_endpoint):
     assert isinstance(default_storage, S3Storage)
-    assert isinstance(storages["public"], S3Storage)
     assert SenImage._meta.get_field("file").storage is storages["default"]
     assert storages["default"].location == "private"
-    assert storages["public"].location == "public"
     assert storages["default"].endpoint_url == s3_endpoint
 
 
@@ -236,13 +209,14 @@ def test_photo_round_trip_through_the_bucket(
     status, body = http_get(signed)
     assert (status, body) == (200, content)
 
-    # A rendition is made from the original in the bucket and lands under public/,
-    # where its plain (unsigned) URL is readable.
+    # A rendition is made from the original in the bucket and is private too: only
+    # its presigned URL reads it.
     rendition = image.get_rendition("fill-100x100")
-    rendition_key = f"public/{rendition.file.name}"
+    rendition_key = f"private/{rendition.file.name}"
     assert rendition_key in bucket_keys(s3)
-    assert "Signature" not in rendition.url
-    assert rendition.url.startswith(f"{endpoint}/{BUCKET}/public/")
+    status, _body = http_get(f"{endpoint}/{BUCKET}/{rendition_key}")
+    assert status == 403
+    assert "Signature=" in rendition.url
     status, body = http_get(rendition.url)
     assert status == 200
     assert body == read_object(s3, rendition_key)
@@ -267,7 +241,7 @@ def test_deleting_an_image_record_removes_original_and_renditions(
     )
     image.get_rendition("max-50x50")
     keys = bucket_keys(s3)
-    assert [key.split("/")[0] for key in keys] == ["private", "public"]
+    assert len(keys) == 2 and all(key.startswith("private/") for key in keys)
     with django_capture_on_commit_callbacks(execute=True):
         image.delete()
     assert bucket_keys(s3) == []
