@@ -156,9 +156,13 @@ LANGUAGES = [(code, LANGUAGE_NAMES.get(code, code)) for code in ["vi", *_codes]]
 LANGUAGE_CODE = "vi"
 # Sen's own catalogues first (they win), then the complete Vietnamese catalogues Sen
 # ships for Wagtail and its add-ons, one folder per upstream app (locales/GLOSSARY.md).
+# Earlier entries win, so Django's own strings come last: where Wagtail words a
+# shared string for its admin ("Clear" a filter), Wagtail's wording is the one shown.
+_vendor = sorted(path for path in (BASE_DIR / "locales" / "vendor").glob("*") if path.is_dir())
 LOCALE_PATHS = [
     BASE_DIR / "locales",
-    *sorted(path for path in (BASE_DIR / "locales" / "vendor").glob("*") if path.is_dir()),
+    *[path for path in _vendor if not path.name.startswith("django")],
+    *[path for path in _vendor if path.name.startswith("django")],
 ]
 USE_I18N = True
 TIME_ZONE = env.str("TIME_ZONE", default="Asia/Ho_Chi_Minh")

@@ -52,7 +52,9 @@ def test_contributor_adds_a_photo_draft(page, admin_login, results_dir):
 
     # The admin speaks Vietnamese, although the browser asks for English.
     expect(page.locator("html")).to_have_attribute("lang", "vi")
-    expect(page.get_by_role("link", name="Tài khoản")).to_be_visible()  # Wagtail's "Account"
+    expect(
+        page.get_by_role("link", name="Tài khoản", exact=True)
+    ).to_be_visible()  # Wagtail's "Account"
 
     # Library → Photos → add.
     page.locator(".sidebar-menu-item__link", has_text=vietnamese(LibraryGroup.menu_label)).click()
