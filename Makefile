@@ -55,7 +55,9 @@ run: demo
 	SEN_ENV=dev $(PY) manage.py collectstatic --noinput -v 0
 	@echo "Sen: http://127.0.0.1:$(PORT)/ · admin: http://127.0.0.1:$(PORT)/admin/"
 	SEN_ENV=dev $(PY) manage.py db_worker --no-startup-delay > var/worker.log 2>&1 & \
-	  worker=$$!; trap "kill $$worker 2>/dev/null" EXIT INT TERM; \
+	  worker=$$!; \
+	  ( while sleep 60; do SEN_ENV=dev $(PY) manage.py publish_scheduled; done ) > var/scheduler.log 2>&1 & \
+	  scheduler=$$!; trap "kill $$worker $$scheduler 2>/dev/null" EXIT INT TERM; \
 	  SEN_ENV=dev $(PY) manage.py runserver 127.0.0.1:$(PORT) --noreload
 
 worker: install

@@ -7,12 +7,15 @@ from wagtail.admin.panels import (
     InlinePanel,
     MultiFieldPanel,
     ObjectList,
+    PublishingPanel,
     TabbedInterface,
 )
 from wagtail.admin.ui.tables import LiveStatusTagColumn, UpdatedAtColumn
 from wagtail.snippets.bulk_actions.delete import DeleteBulkAction
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
+
+from review.views import WithdrawView
 
 from .forms import OrganisationForm, PhotoForm, PublicationForm, VideoForm
 from .models import (
@@ -75,11 +78,18 @@ def submission_panel():
     )
 
 
+def publishing_panel():
+    """Go-live and expiry dates, in Wagtail's scheduling dialog. An expired asset
+    leaves the public site: `manage.py publish_scheduled` unpublishes it."""
+    return PublishingPanel()
+
+
 class AssetViewSet(SnippetViewSet):
     """Wagtail's snippet views, every one of them scoped to what the user may see."""
 
     inspect_view_enabled = True
     history_view_class = AssetHistoryView
+    unpublish_view_class = WithdrawView
     chooser_viewset_class = AssetChooserViewSet
     list_filter = ["organisation", "information_class", "live"]
     list_per_page = 50
@@ -120,6 +130,7 @@ class PhotoViewSet(AssetViewSet):
                     FieldPanel("organisation", widget=forms.Select),
                     *vietnamese_panels("title", "description", "alt_text"),
                     submission_panel(),
+                    publishing_panel(),
                 ],
                 heading=_("Content"),
             ),
@@ -143,6 +154,7 @@ class VideoViewSet(AssetViewSet):
                     FieldPanel("organisation", widget=forms.Select),
                     *vietnamese_panels("title", "description"),
                     submission_panel(),
+                    publishing_panel(),
                 ],
                 heading=_("Content"),
             ),
@@ -171,6 +183,7 @@ class PublicationViewSet(AssetViewSet):
                         panels=[FieldPanel("language"), FieldPanel("document")],
                     ),
                     submission_panel(),
+                    publishing_panel(),
                 ],
                 heading=_("Content"),
             ),

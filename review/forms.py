@@ -70,3 +70,12 @@ class ChangesRequestedForm(forms.Form):
         widget=forms.Textarea({"rows": 4}),
         required=True,
     )
+
+
+class WithdrawalForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Reason for withdrawal"),
+        help_text=_("Kept in the asset's history; the public sees nothing of it."),
+        widget=forms.Textarea({"rows": 3}),
+        max_length=2000,
+    )

@@ -121,3 +121,30 @@ class ReviewDecision(models.Model):
 
     def __str__(self):
         return f"{self.action} · {self.user} · {self.revision_id}"
+
+
+class Withdrawal(models.Model):
+    """An asset taken off the public record, and why (issue 4: a withdrawal needs a
+    reason). The feed reports the asset as deleted from then on."""
+
+    content_type = models.ForeignKey(
+        "contenttypes.ContentType", on_delete=models.CASCADE, related_name="+"
+    )
+    object_id = models.CharField(max_length=255, db_index=True)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("user"),
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    reason = models.TextField(_("reason"))
+    created_at = models.DateTimeField(_("at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("withdrawal")
+        verbose_name_plural = _("withdrawals")
+        ordering = ["-created_at"]
+
+    def __str__(self):
+        return f"{self.content_type.model} {self.object_id} · {self.created_at:%d/%m/%Y}"

@@ -12,3 +12,16 @@ def record_submission_attestation(request, instance):
     submitted = any(request.POST.get(action) for action in SUBMIT_ACTIONS)
     if submitted and getattr(instance, "workflow_in_progress", False):
         record_attestation(instance, request.user)
+
+
+@hooks.register("register_log_actions")
+def register_review_log_actions(actions):
+    from django.utils.translation import gettext_lazy as _
+    from wagtail.log_actions import LogFormatter
+
+    @actions.register_action("sen.withdraw")
+    class WithdrawalFormatter(LogFormatter):
+        label = _("Withdraw")
+
+        def format_message(self, log_entry):
+            return _("Withdrawn: %(reason)s") % {"reason": log_entry.data.get("reason", "")}
