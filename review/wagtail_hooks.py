@@ -21,7 +21,39 @@ def register_review_log_actions(actions):
 
     @actions.register_action("sen.withdraw")
     class WithdrawalFormatter(LogFormatter):
-        label = _("Withdraw")
+        label = _("Withdrawal with reason")
 
         def format_message(self, log_entry):
             return _("Withdrawn: %(reason)s") % {"reason": log_entry.data.get("reason", "")}
+
+
+# --- The review queue and the dashboard panels (review/queue.py, review/components.py)
+
+
+@hooks.register("register_admin_urls")
+def register_review_queue_urls():
+    from .queue import urlpatterns
+
+    return urlpatterns()
+
+
+@hooks.register("register_admin_menu_item")
+def register_review_queue_menu_item():
+    from .queue import menu_item
+
+    return menu_item()
+
+
+@hooks.register("construct_homepage_panels")
+def add_review_panels(request, panels):
+    from .components import ReviewQueuePanel, SubmissionsPanel, submissions_of
+    from .queue import can_review
+
+    # Sen's queue panel replaces Wagtail's "Awaiting your review", whose queries grow
+    # with every waiting item (2 per row, measured: 13 at 3 waiting, 67 at 30).
+    panels[:] = [panel for panel in panels if panel.name != "workflow_objects_to_moderate"]
+    if can_review(request.user):
+        panels.append(ReviewQueuePanel())
+    rows = submissions_of(request.user)
+    if rows:
+        panels.append(SubmissionsPanel(rows))

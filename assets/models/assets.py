@@ -13,6 +13,7 @@ collection, set in `save()`, so that "who may see this" has one source of truth.
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 from modelcluster.contrib.taggit import ClusterTaggableManager
 from modelcluster.fields import ParentalKey, ParentalManyToManyField
@@ -199,12 +200,34 @@ class Asset(
             if not getattr(self, build_localized_fieldname("title", code), None)
         ]
 
+    # Contributors and reviewers see the asset as the public will, in each language.
+    @property
+    def preview_modes(self):
+        return list(settings.LANGUAGES)
+
+    @property
+    def default_preview_mode(self):
+        return "vi"
+
+    def serve_preview(self, request, mode_name):
+        language = mode_name if mode_name in dict(settings.LANGUAGES) else "vi"
+        with translation.override(language):
+            response = super().serve_preview(request, language)
+            if hasattr(response, "render"):
+                response.render()  # inside the override, not later in the admin's language
+            return response
+
     def get_preview_template(self, request, mode_name):
         return "assets/preview.html"
 
     def get_preview_context(self, request, mode_name):
         context = super().get_preview_context(request, mode_name)
         context["asset"] = self
+        context["language_name"] = dict(settings.LANGUAGES).get(mode_name, mode_name)
+        # The public site falls back to Vietnamese where a field is not translated.
+        context["untranslated"] = mode_name != "vi" and not getattr(
+            self, build_localized_fieldname("title", mode_name), None
+        )
         return context
 
 

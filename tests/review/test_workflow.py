@@ -11,22 +11,11 @@ from assets import operations
 from assets.models import ASSET_MODELS, Licence, Photo
 from review.models import ReviewDecision, ReviewTask, SubmissionAttestation
 
-from ..factories import contributor, jpeg_bytes, make_organisation, role_user
+from ..factories import jpeg_bytes, role_user
 
 pytestmark = pytest.mark.django_db
 
 CHECKLIST = {"accuracy_verified": "on", "sovereignty_shown": "on", "place_names_correct": "on"}
-
-
-@pytest.fixture
-def organisation():
-    return make_organisation("UBND phường Ninh Kiều")
-
-
-@pytest.fixture
-def editor_client(client, organisation):
-    client.force_login(contributor(organisation))
-    return client
 
 
 def photo_data(organisation, **extra):

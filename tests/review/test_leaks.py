@@ -1,0 +1,138 @@
+"""Nothing non-public leaks: an asset in any non-public state has every file URL
+answer 404 to an anonymous visitor (and to another organisation's contributor);
+published, they answer; expired or withdrawn, they are gone again.
+
+The public pages, sitemap, search and feeds join this crawl as they are built
+(issues 6 to 8): add their URLs to `public_urls()`."""
+
+import datetime
+import io
+
+import pytest
+from django.core.files.base import ContentFile
+from django.core.management import call_command
+from django.test import Client
+from django.utils import timezone
+
+from assets import operations
+from assets.models import Licence, Publication, PublicationEdition, SenDocument, SenMedia, Video
+from review.operations import withdraw
+
+from ..factories import PhotoFactory, contributor, jpeg_bytes, make_organisation, role_user
+
+pytestmark = pytest.mark.django_db
+
+NON_PUBLIC_STATES = ["draft", "in_review", "changes_requested", "withdrawn", "expired"]
+
+
+def make_assets(organisation):
+    licence = Licence.objects.get(code="cc-by-4.0")
+    photo = PhotoFactory(organisation=organisation, live=False)
+    media = SenMedia.objects.create(
+        title="Clip",
+        collection=organisation.collection,
+        type="video",
+        duration=1,
+        file=ContentFile(b"\x00\x00\x00\x18ftypmp42", name="clip.mp4"),
+        thumbnail=ContentFile(jpeg_bytes(), name="poster.jpg"),
+    )
+    video = Video.objects.create(
+        title="Clip",
+        title_vi="Clip",
+        organisation=organisation,
+        media=media,
+        licence=licence,
+        live=False,
+    )
+    document = SenDocument.objects.create(
+        title="Ấn phẩm",
+        collection=organisation.collection,
+        file=ContentFile(b"%PDF-1.4\n%%EOF\n", name="an-pham.pdf"),
+    )
+    publication = Publication.objects.create(
+        title="Ấn phẩm", title_vi="Ấn phẩm", organisation=organisation, licence=licence, live=False
+    )
+    PublicationEdition.objects.create(publication=publication, language="vi", document=document)
+    return [photo, video, publication]
+
+
+def public_urls(assets):
+    """Every URL through which an asset's content could reach the public."""
+    photo, video, publication = assets
+    rendition = photo.image.get_rendition("max-400x400")
+    document = publication.editions.get().document
+    return {
+        "rendition": rendition.url,
+        "original": photo.image.file.url,
+        "video file": video.media.file.url,
+        "video poster": video.media.thumbnail.url,
+        "document (Wagtail view)": document.url,
+        "document file": document.file.url,
+    }
+
+
+def put_in_state(asset, state, reviewer):
+    asset.save_revision(user=reviewer)
+    if state == "in_review":
+        asset.get_workflow().start(asset, reviewer)
+    elif state == "changes_requested":
+        workflow_state = asset.get_workflow().start(asset, reviewer)
+        workflow_state.current_task_state.reject(user=reviewer, comment="Sửa")
+    elif state == "withdrawn":
+        asset.latest_revision.publish(user=reviewer, skip_permission_checks=True)
+        asset.refresh_from_db()
+        withdraw(asset, user=reviewer, reason="Thử")
+    elif state == "expired":
+        asset.latest_revision.publish(user=reviewer, skip_permission_checks=True)
+        type(asset).objects.filter(pk=asset.pk).update(
+            expire_at=timezone.now() - datetime.timedelta(minutes=1)
+        )
+        call_command("publish_scheduled", stdout=io.StringIO())
+    asset.refresh_from_db()
+    assert not asset.live
+
+
+def answers(client, urls):
+    return {name: client.get(url).status_code for name, url in urls.items()}
+
+
+@pytest.mark.parametrize("state", NON_PUBLIC_STATES)
+def test_no_file_of_a_non_public_asset_is_reachable(state, media_dirs):
+    organisation = make_organisation()
+    reviewer = role_user(operations.REVIEWERS)
+    assets = make_assets(organisation)
+    for asset in assets:
+        put_in_state(asset, state, reviewer)
+    urls = public_urls(assets)
+
+    visitor = Client(raise_request_exception=False)
+    outsider = Client(raise_request_exception=False)
+    outsider.force_login(contributor(make_organisation("Phường khác")))
+    assert set(answers(visitor, urls).values()) == {404}, answers(visitor, urls)
+    assert set(answers(outsider, urls).values()) == {404}, answers(outsider, urls)
+
+    owner = Client()
+    owner.force_login(contributor(organisation))
+    assert set(answers(owner, urls).values()) == {200}, answers(owner, urls)
+
+
+def test_files_open_when_published_and_close_on_expiry(media_dirs):
+    organisation = make_organisation()
+    reviewer = role_user(operations.REVIEWERS)
+    assets = make_assets(organisation)
+    urls = public_urls(assets)
+    visitor = Client(raise_request_exception=False)
+    assert set(answers(visitor, urls).values()) == {404}
+
+    for asset in assets:
+        asset.save_revision(user=reviewer).publish(user=reviewer, skip_permission_checks=True)
+    opened = answers(visitor, urls)
+    assert opened.pop("original") == 404  # originals: downloads by licence only
+    assert set(opened.values()) == {200}, opened
+
+    for asset in assets:
+        type(asset).objects.filter(pk=asset.pk).update(
+            expire_at=timezone.now() - datetime.timedelta(minutes=1)
+        )
+    call_command("publish_scheduled", stdout=io.StringIO())
+    assert set(answers(visitor, urls).values()) == {404}
