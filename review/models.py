@@ -20,10 +20,16 @@ class ReviewTask(AbstractGroupApprovalTask):
 
     def get_actions(self, obj, user):
         if user.is_superuser or self._user_in_groups(user):
-            # Both need data, so both open Wagtail's modal with the form below.
+            # Both need data, so both open Wagtail's modal with the form below. The
+            # approval keeps Wagtail's own label ("Approve"): on the workflow's last
+            # task Wagtail's action menu adds "and publish" to it (our own "Approve and
+            # publish" read "... and publish and publish"), on an earlier one it does not.
+            approve = next(
+                label for name, label, _modal in super().get_actions(obj, user) if name == "approve"
+            )
             return [
                 ("reject", _("Request changes"), True),
-                ("approve", _("Approve and publish"), True),
+                ("approve", approve, True),
             ]
         return []
 

@@ -155,3 +155,36 @@ def admin_login(page):
         return page
 
     return login
+
+
+@pytest.fixture
+def new_page(request, browser_context, browser_locale, live_server):
+    """Opens a tab in a new browser context of the same chromium: no cookies, no
+    storage, as another person's browser (a reviewer, an anonymous visitor). Each
+    call makes its own context; all are closed after the test. When the test fails,
+    each tab's last view is saved as test-results/<test name>-<n>-failed.png."""
+    browser = browser_context.browser
+    if browser is None:
+        pytest.fail("the persistent chromium context has no browser to open contexts in")
+    pages = []
+
+    def open_page():
+        context = browser.new_context(
+            locale=browser_locale,
+            timezone_id="Asia/Ho_Chi_Minh",
+            viewport={"width": 1280, "height": 900},
+            base_url=live_server.url,
+        )
+        context.set_default_timeout(15_000)
+        context.set_default_navigation_timeout(30_000)
+        pages.append(context.new_page())
+        return pages[-1]
+
+    yield open_page
+    report = request.node.stash.get(CALL_REPORT, None)
+    for number, page in enumerate(pages, start=2):
+        if report is not None and report.failed and not page.is_closed():
+            RESULTS_DIR.mkdir(exist_ok=True)
+            name = re.sub(r"[^\w.-]+", "-", request.node.name)
+            page.screenshot(path=str(RESULTS_DIR / f"{name}-{number}-failed.png"), full_page=True)
+        page.context.close()
