@@ -72,6 +72,15 @@ class ChangesRequestedForm(forms.Form):
     )
 
 
+class RejectionForm(forms.Form):
+    comment = forms.CharField(
+        label=_("Reason for rejection"),
+        help_text=_("The contributor sees it. The asset will not be published."),
+        widget=forms.Textarea({"rows": 4}),
+        required=True,
+    )
+
+
 class WithdrawalForm(forms.Form):
     reason = forms.CharField(
         label=_("Reason for withdrawal"),

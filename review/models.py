@@ -12,7 +12,7 @@ from django.db import models, transaction
 from django.utils.translation import gettext_lazy as _
 from wagtail.models import AbstractGroupApprovalTask, Revision, TaskState
 
-from .forms import ApprovalChecklistForm, ChangesRequestedForm
+from .forms import ApprovalChecklistForm, ChangesRequestedForm, RejectionForm
 
 
 class ReviewTask(AbstractGroupApprovalTask):
@@ -29,12 +29,16 @@ class ReviewTask(AbstractGroupApprovalTask):
             )
             return [
                 ("reject", _("Request changes"), True),
+                ("decline", _("Reject"), True),
                 ("approve", approve, True),
             ]
         return []
 
     def get_form_for_action(self, action):
-        return ApprovalChecklistForm if action == "approve" else ChangesRequestedForm
+        return {
+            "approve": ApprovalChecklistForm,
+            "decline": RejectionForm,
+        }.get(action, ChangesRequestedForm)
 
     @transaction.atomic
     def on_action(self, task_state, user, action_name, **kwargs):
@@ -56,12 +60,18 @@ class ReviewTask(AbstractGroupApprovalTask):
             task_state.approve(user=user, comment=data.get("comment", ""))
         elif action_name == "reject":
             task_state.reject(user=user, comment=data["comment"])
+        elif action_name == "decline":
+            # Rejected for good: the review ends here, the asset stays unpublished,
+            # and a later submission starts a new review.
+            task_state.reject(user=user, comment=data["comment"])
+            task_state.workflow_state.refresh_from_db()
+            task_state.workflow_state.cancel(user=user)
 
     @classmethod
     def get_description(cls):
         return _(
             "Members of the chosen groups review it: they request changes with a "
-            "comment, or approve it after the checklist."
+            "comment, reject it with a reason, or approve it after the checklist."
         )
 
     class Meta:

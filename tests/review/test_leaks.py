@@ -22,7 +22,7 @@ from ..factories import PhotoFactory, contributor, jpeg_bytes, make_organisation
 
 pytestmark = pytest.mark.django_db
 
-NON_PUBLIC_STATES = ["draft", "in_review", "changes_requested", "withdrawn", "expired"]
+NON_PUBLIC_STATES = ["draft", "in_review", "changes_requested", "rejected", "withdrawn", "expired"]
 
 
 def make_assets(organisation):
@@ -78,6 +78,10 @@ def put_in_state(asset, state, reviewer):
     elif state == "changes_requested":
         workflow_state = asset.get_workflow().start(asset, reviewer)
         workflow_state.current_task_state.reject(user=reviewer, comment="Sửa")
+    elif state == "rejected":
+        workflow_state = asset.get_workflow().start(asset, reviewer)
+        task_state = workflow_state.current_task_state
+        task_state.task.specific.on_action(task_state, reviewer, "decline", comment="Không đạt")
     elif state == "withdrawn":
         asset.latest_revision.publish(user=reviewer, skip_permission_checks=True)
         asset.refresh_from_db()

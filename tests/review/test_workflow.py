@@ -158,3 +158,16 @@ def test_a_tampered_approval_through_the_edit_view_is_refused(
     photo.refresh_from_db()
     assert not photo.live
     assert not ReviewDecision.objects.exists()
+
+
+def test_rejection_needs_a_reason_and_ends_the_review(editor_client, reviewer_client, organisation):
+    photo = submitted_photo(editor_client, organisation)
+    reviewer_client.post(action_url(photo, "decline"), {"comment": ""})
+    assert TaskState.objects.get().status == TaskState.STATUS_IN_PROGRESS
+
+    reviewer_client.post(action_url(photo, "decline"), {"comment": "Ảnh không thuộc địa bàn."})
+    photo.refresh_from_db()
+    assert not photo.live and not photo.workflow_in_progress
+    assert WorkflowState.objects.get().status == WorkflowState.STATUS_CANCELLED
+    decision = ReviewDecision.objects.get()
+    assert (decision.action, decision.comment) == ("decline", "Ảnh không thuộc địa bàn.")
