@@ -105,7 +105,31 @@ class AssetViewSet(SnippetViewSet):
         ]
 
     def get_queryset(self, request):
-        return visible_assets(request.user, self.model).select_related("organisation")
+        # The status column reads each row's latest revision and workflow state:
+        # fetched with the page, not one query per row.
+        from django.db.models import Prefetch
+        from wagtail.models import Revision, WorkflowState
+
+        return (
+            visible_assets(request.user, self.model)
+            .select_related("organisation", "latest_revision")
+            .prefetch_related(
+                Prefetch(
+                    "_workflow_states",
+                    queryset=WorkflowState.objects.active().select_related(
+                        "current_task_state__task"
+                    ),
+                    to_attr="_current_workflow_states",
+                ),
+                Prefetch(
+                    "_revisions",
+                    queryset=Revision.objects.filter(approved_go_live_at__isnull=False).order_by(
+                        "id"
+                    ),
+                    to_attr="_scheduled_revisions",
+                ),
+            )
+        )
 
     def get_urlpatterns(self):
         return scope_urlpatterns(super().get_urlpatterns(), self.model)

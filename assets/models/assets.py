@@ -14,6 +14,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import translation
+from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from modelcluster.contrib.taggit import ClusterTaggableManager
 from modelcluster.fields import ParentalKey, ParentalManyToManyField
@@ -185,6 +186,13 @@ class Asset(
             and not (event.starts_on <= self.date <= event.ends_on)
         ):
             raise ValidationError({"date": _("The date is outside the dates of the chosen event.")})
+
+    @cached_property
+    def scheduled_revision(self):
+        # Listings prefetch it (AssetViewSet.get_queryset) instead of one query a row.
+        if hasattr(self, "_scheduled_revisions"):
+            return self._scheduled_revisions[0] if self._scheduled_revisions else None
+        return self.revisions.filter(approved_go_live_at__isnull=False).first()
 
     @property
     def organisation_name_when_published(self):
