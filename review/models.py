@@ -79,12 +79,9 @@ class ReviewTask(AbstractGroupApprovalTask):
         verbose_name_plural = _("reviews with checklist")
 
 
-class SubmissionAttestation(models.Model):
-    """The contributor's confirmations when submitting a revision for review."""
+class Record(models.Model):
+    """Who did it and when: what every review record carries."""
 
-    revision = models.ForeignKey(
-        Revision, verbose_name=_("revision"), on_delete=models.CASCADE, related_name="+"
-    )
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("user"),
@@ -92,20 +89,31 @@ class SubmissionAttestation(models.Model):
         on_delete=models.SET_NULL,
         related_name="+",
     )
-    no_state_secret = models.BooleanField(_("no state secret or non-public information"))
-    rights_correct = models.BooleanField(_("credit and rights correct"))
     created_at = models.DateTimeField(_("at"), auto_now_add=True)
 
     class Meta:
+        abstract = True
+        ordering = ["-created_at"]
+
+
+class SubmissionAttestation(Record):
+    """The contributor's confirmations when submitting a revision for review."""
+
+    revision = models.ForeignKey(
+        Revision, verbose_name=_("revision"), on_delete=models.CASCADE, related_name="+"
+    )
+    no_state_secret = models.BooleanField(_("no state secret or non-public information"))
+    rights_correct = models.BooleanField(_("credit and rights correct"))
+
+    class Meta(Record.Meta):
         verbose_name = _("submission attestation")
         verbose_name_plural = _("submission attestations")
-        ordering = ["-created_at"]
 
     def __str__(self):
         return f"{self.user} · {self.revision_id} · {self.created_at:%d/%m/%Y %H:%M}"
 
 
-class ReviewDecision(models.Model):
+class ReviewDecision(Record):
     """What a reviewer decided on a revision, with the checklist they ticked."""
 
     task_state = models.ForeignKey(
@@ -118,28 +126,19 @@ class ReviewDecision(models.Model):
         on_delete=models.CASCADE,
         related_name="+",
     )
-    user = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("user"),
-        null=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
     action = models.CharField(_("decision"), max_length=20)
     comment = models.TextField(_("comment"), blank=True)
     checklist = models.JSONField(_("checklist"), default=dict, blank=True)
-    created_at = models.DateTimeField(_("at"), auto_now_add=True)
 
-    class Meta:
+    class Meta(Record.Meta):
         verbose_name = _("review decision")
         verbose_name_plural = _("review decisions")
-        ordering = ["-created_at"]
 
     def __str__(self):
         return f"{self.action} · {self.user} · {self.revision_id}"
 
 
-class Withdrawal(models.Model):
+class Withdrawal(Record):
     """An asset taken off the public record, and why (issue 4: a withdrawal needs a
     reason). The feed reports the asset as deleted from then on."""
 
@@ -147,20 +146,11 @@ class Withdrawal(models.Model):
         "contenttypes.ContentType", on_delete=models.CASCADE, related_name="+"
     )
     object_id = models.CharField(max_length=255, db_index=True)
-    user = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("user"),
-        null=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
     reason = models.TextField(_("reason"))
-    created_at = models.DateTimeField(_("at"), auto_now_add=True)
 
-    class Meta:
+    class Meta(Record.Meta):
         verbose_name = _("withdrawal")
         verbose_name_plural = _("withdrawals")
-        ordering = ["-created_at"]
 
     def __str__(self):
         return f"{self.content_type.model} {self.object_id} · {self.created_at:%d/%m/%Y}"
