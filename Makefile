@@ -5,7 +5,8 @@ VENV := .venv
 PY := $(VENV)/bin/python
 PORT ?= 8000
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
-APT_TEST_PACKAGES := chromium ffmpeg poppler-utils gettext libmagic1 postgresql
+APT_RUN_PACKAGES := gettext libmagic1 ffmpeg poppler-utils tesseract-ocr tesseract-ocr-vie
+APT_TEST_PACKAGES := $(APT_RUN_PACKAGES) chromium postgresql fonts-dejavu-core
 
 .PHONY: install install-test system-packages run-packages run worker migrate demo test test-fast \
         lint format migrations-check messages compilemessages i18n-check ci clean
@@ -25,9 +26,10 @@ install: $(VENV)/.installed
 install-test: $(VENV)/.installed-test system-packages
 
 # What `make run` needs from Debian: libmagic (type sniffing), gettext (catalogues),
-# ffmpeg (video checks).
+# ffmpeg (video checks, posters, web copies), poppler (PDF covers and previews),
+# tesseract with Vietnamese (state-secret markings in scans and photos).
 run-packages:
-	@$(MAKE) -s system-packages APT_TEST_PACKAGES="gettext libmagic1 ffmpeg"
+	@$(MAKE) -s system-packages APT_TEST_PACKAGES="$(APT_RUN_PACKAGES)"
 
 # Debian packages the tests use (browser, video and PDF tools, PostgreSQL, gettext),
 # installed only when one is missing.
@@ -56,7 +58,7 @@ run: demo
 	@echo "Sen: http://127.0.0.1:$(PORT)/ · admin: http://127.0.0.1:$(PORT)/admin/"
 	SEN_ENV=dev $(PY) manage.py db_worker --no-startup-delay > var/worker.log 2>&1 & \
 	  worker=$$!; \
-	  ( while sleep 60; do SEN_ENV=dev $(PY) manage.py publish_scheduled; done ) > var/scheduler.log 2>&1 & \
+	  ( while sleep 60; do SEN_ENV=dev $(PY) manage.py sen_tick; done ) > var/scheduler.log 2>&1 & \
 	  scheduler=$$!; trap "kill $$worker $$scheduler 2>/dev/null" EXIT INT TERM; \
 	  SEN_ENV=dev $(PY) manage.py runserver 127.0.0.1:$(PORT) --noreload
 

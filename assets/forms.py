@@ -125,6 +125,15 @@ class AssetForm(SubmissionAttestationMixin, WagtailAdminModelForm):
                 required=False,
             )
 
+    def clean(self):
+        cleaned = super().clean()
+        if self.is_submission and self.instance.pk:
+            from ingest.operations import submission_blockers
+
+            for message in submission_blockers(self.instance):
+                self.add_error(None, message)
+        return cleaned
+
     def clean_keywords(self):
         # Tags are taggit's rows, outside NFCTextMixin: normalise them here.
         return [nfc(keyword) for keyword in self.cleaned_data.get("keywords") or []]
@@ -165,8 +174,16 @@ class FileAssetForm(AssetForm):
         )
 
     def save(self, commit=True):
+        is_new = not self.instance.pk
         instance = super().save(commit=False)
         uploaded = self.cleaned_data.get("file")
+        if uploaded and is_new:
+            # What the file says of itself (EXIF, IPTC, XMP) fills what was left empty.
+            from ingest.batches import add_file_keywords, fill_from_metadata, read_metadata
+
+            fill_from_metadata(instance, read_metadata(uploaded, self.upload_kind))
+            if not self.cleaned_data.get("keywords"):
+                add_file_keywords(instance)
         if uploaded:
             record = self.make_file_record(instance, uploaded, self.upload_info)
             setattr(instance, self.file_field, record)

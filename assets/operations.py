@@ -42,6 +42,7 @@ READ_EVERYTHING_APPS = (
     "wagtaildocs",
     "wagtailimages",
     "wagtailmedia",
+    "ingest",
 )
 
 
@@ -98,9 +99,18 @@ def ensure_role_groups():
             "wagtailsettings",
             "cms",
             "wagtailadmin",
+            "ingest",
         ]
     )
     groups[ADMINISTRATORS].permissions.add(*admin_perms)
+    # Jobs and content checks are read-only listings; administrators may also run a
+    # job again and release a quarantined file (ingest/views.py).
+    groups[ADMINISTRATORS].permissions.add(
+        *Permission.objects.filter(
+            content_type__app_label="ingest",
+            codename__in=("view_job", "change_job", "view_contentcheck", "change_contentcheck"),
+        )
+    )
     # Wagtail's site history report lists log entries by model-level permission
     # (LogEntry.objects.viewable_by_user), so the groups that read every asset's
     # history also get the model-level "view" permissions. Asset views ignore

@@ -165,4 +165,30 @@ def file_access(user, name, *, originals_public=False):
     )
     if media is not None:
         return record_access(user, media, media.videos.all())
+    return _derived_file_access(user, name)
+
+
+def _derived_file_access(user, name):
+    """Posters, web copies, covers, page previews (public with their asset) and
+    download sizes (never here: the download view checks the licence)."""
+    from ingest.models import Derivative
+    from ingest.operations import assets_of
+
+    from .models import VideoSubtitle
+
+    derivative = Derivative.objects.filter(file=name).first()
+    if derivative is not None:
+        record = derivative.file_record
+        if derivative.name.startswith("download-"):
+            return _editor_of(user, record) or _file_policy_allows(user, record), False
+        return record_access(user, record, assets_of(record))
+    subtitle = VideoSubtitle.objects.filter(file=name).select_related("video__media").first()
+    if subtitle is not None:
+        return record_access(user, subtitle.video.media, [subtitle.video])
     return False, False
+
+
+def _editor_of(user, record):
+    from ingest.operations import assets_of
+
+    return user.is_authenticated and any(user_can_access(user, a) for a in assets_of(record))

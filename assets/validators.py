@@ -22,6 +22,9 @@ from django.core.exceptions import ValidationError
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
 from PIL import Image
+from pillow_heif import register_heif_opener
+
+register_heif_opener()  # iPhones' HEIC/HEIF: decoded by Pillow like any other photo
 
 # Sniffed type -> (kind, file name extensions that may carry it)
 ALLOWED_TYPES = {
@@ -29,13 +32,15 @@ ALLOWED_TYPES = {
     "image/png": ("photo", {"png"}),
     "image/webp": ("photo", {"webp"}),
     "image/tiff": ("photo", {"tif", "tiff"}),
+    "image/heic": ("photo", {"heic", "heif"}),
+    "image/heif": ("photo", {"heic", "heif"}),
     "video/mp4": ("video", {"mp4", "m4v"}),
     "video/quicktime": ("video", {"mov"}),
     "video/webm": ("video", {"webm"}),
     "application/pdf": ("publication", {"pdf"}),
 }
 KIND_LABELS = {
-    "photo": "JPEG, PNG, WebP, TIFF",
+    "photo": "JPEG, PNG, WebP, TIFF, HEIC",
     "video": "MP4, MOV, WebM",
     "publication": "PDF",
 }
@@ -75,7 +80,7 @@ def _read_all(uploaded):
     return digest.hexdigest()
 
 
-def _local_path(uploaded):
+def upload_on_disk(uploaded):
     """A path on disk for tools that need one (ffprobe); temp copy if in memory."""
     if hasattr(uploaded, "temporary_file_path"):
         return uploaded.temporary_file_path(), False
@@ -204,7 +209,7 @@ def _check_video(uploaded, name, info):
             name,
             _("videos cannot be checked on this server; ask the administrator to install ffmpeg."),
         )
-    path, is_temp = _local_path(uploaded)
+    path, is_temp = upload_on_disk(uploaded)
     try:
         result = subprocess.run(  # noqa: S603
             [

@@ -5,7 +5,9 @@ import mimetypes
 
 from django.conf import settings
 from django.core.files.storage import default_storage
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import FileResponse, Http404, HttpResponse, HttpResponseRedirect
+from django.shortcuts import get_object_or_404
+from django.utils.text import slugify
 from django.views.decorators.http import require_safe
 from wagtail.admin.ui.tables import Column
 from wagtail.snippets.views.chooser import (
@@ -96,4 +98,51 @@ def serve_file(request, path):
     # and not kept: a withdrawn asset must not linger in a shared cache.
     response["Cache-Control"] = "public, max-age=300" if public else "private, no-store"
     response["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    return response
+
+
+@require_safe
+def download_photo(request, pk, size):
+    """A published photo at a named size its licence allows (web, press, print,
+    original), as a JPEG carrying its credit, copyright and licence (made by the
+    worker at publication: ingest.operations.make_downloads).
+
+    404 for anything not public, not allowed or not made yet. The bytes come from
+    nginx (X-Accel-Redirect), from the bucket (a short-lived presigned URL) or, on
+    the embedded default, streamed by Django."""
+    from ingest.models import Derivative
+
+    from .models import Photo
+
+    photo = get_object_or_404(Photo.objects.select_related("licence", "image"), pk=pk, live=True)
+    from django.utils import timezone
+
+    if photo.expire_at and photo.expire_at <= timezone.now():
+        raise Http404  # expired, even before the scheduler has unpublished it
+    if photo.expired or size not in ((photo.licence.download_sizes or []) if photo.licence else []):
+        raise Http404
+    derivative = Derivative.objects.filter(image=photo.image_id, name=f"download-{size}").first()
+    if derivative is None:
+        raise Http404
+    filename = f"{slugify(photo.title_en or photo.title_vi) or 'photo'}-{photo.pk}-{size}.jpg"
+    storage = derivative.file.storage
+    if hasattr(storage, "bucket_name"):
+        return HttpResponseRedirect(
+            storage.url(
+                derivative.file.name,
+                parameters={"ResponseContentDisposition": f'attachment; filename="{filename}"'},
+            )
+        )
+    if settings.SEN_X_ACCEL_REDIRECT_PREFIX:
+        response = HttpResponse(content_type="image/jpeg")
+        response["X-Accel-Redirect"] = settings.SEN_X_ACCEL_REDIRECT_PREFIX + derivative.file.name
+        response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    else:
+        response = FileResponse(
+            storage.open(derivative.file.name, "rb"),
+            content_type="image/jpeg",
+            as_attachment=True,
+            filename=filename,
+        )
+    response["Cache-Control"] = "public, max-age=300"
     return response

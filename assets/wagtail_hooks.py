@@ -15,6 +15,7 @@ from wagtail.snippets.bulk_actions.delete import DeleteBulkAction
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
+from ingest.panels import FileStatusPanel
 from review.views import WithdrawView
 
 from .forms import OrganisationForm, PhotoForm, PublicationForm, VideoForm
@@ -153,6 +154,7 @@ class PhotoViewSet(AssetViewSet):
                     FieldPanel("file"),
                     FieldPanel("organisation", widget=forms.Select),
                     *vietnamese_panels("title", "description", "alt_text"),
+                    FileStatusPanel(),
                     submission_panel(),
                     publishing_panel(),
                 ],
@@ -177,13 +179,21 @@ class VideoViewSet(AssetViewSet):
                     FieldPanel("file"),
                     FieldPanel("organisation", widget=forms.Select),
                     *vietnamese_panels("title", "description"),
+                    FileStatusPanel(),
                     submission_panel(),
                     publishing_panel(),
                 ],
                 heading=_("Content"),
             ),
             translations_tab("title", "description"),
-            description_tab(FieldPanel("content_languages")),
+            description_tab(
+                FieldPanel("content_languages"),
+                InlinePanel(
+                    "subtitles",
+                    heading=_("Subtitle tracks (WebVTT)"),
+                    panels=[FieldPanel("language"), FieldPanel("file")],
+                ),
+            ),
             rights_tab(),
         ],
         base_form_class=VideoForm,
@@ -206,6 +216,7 @@ class PublicationViewSet(AssetViewSet):
                         min_num=1,
                         panels=[FieldPanel("language"), FieldPanel("document")],
                     ),
+                    FileStatusPanel(),
                     submission_panel(),
                     publishing_panel(),
                 ],

@@ -3,7 +3,15 @@ from django.middleware.locale import LocaleMiddleware
 from django.utils import translation
 
 # Paths outside the language-prefixed public site.
-UNPREFIXED_PATHS = ("/admin/", "/documents/", "/files/", "/media/", "/static/", "/i18n/")
+UNPREFIXED_PATHS = (
+    "/admin/",
+    "/documents/",
+    "/files/",
+    "/media/",
+    "/static/",
+    "/i18n/",
+    "/download/",
+)
 
 
 class SenLocaleMiddleware(LocaleMiddleware):

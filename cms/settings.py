@@ -66,6 +66,7 @@ INSTALLED_APPS = [
     # After wagtail.snippets so that its hooks (bulk actions) override Wagtail's.
     "assets",
     "review",
+    "ingest",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -116,10 +117,21 @@ DATABASES["default"]["ATOMIC_REQUESTS"] = False
 DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("DATABASE_CONN_MAX_AGE", 60))
 if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
     DATABASES["default"]["CONN_MAX_AGE"] = 0
-    DATABASES["default"].setdefault("OPTIONS", {})["timeout"] = 20
-    DATABASES["default"]["TEST"] = {"NAME": env.str("SEN_TEST_SQLITE", default="")}
-    if not DATABASES["default"]["TEST"]["NAME"]:
-        del DATABASES["default"]["TEST"]
+    # The server, the worker and parallel uploads all write: wait for the lock
+    # instead of failing, take it when a transaction starts (no upgrade deadlock),
+    # and let readers go on while one writes (WAL).
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        {
+            "timeout": 20,
+            "transaction_mode": "IMMEDIATE",
+            "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+        }
+    )
+    # Browser tests upload in parallel: an in-memory shared-cache database fails at
+    # once on a locked table, a file waits for its lock like the real one.
+    DATABASES["default"]["TEST"] = {
+        "NAME": env.str("SEN_TEST_SQLITE", default=str(VAR_DIR / "test.sqlite3"))
+    }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [
@@ -243,6 +255,34 @@ SEN_MAX_UPLOAD_BYTES = {
 }
 SEN_MAX_IMAGE_PIXELS = env.int("SEN_MAX_IMAGE_PIXELS", default=120_000_000)
 SEN_MAX_IMAGE_METADATA_BYTES = env.int("SEN_MAX_IMAGE_METADATA_BYTES", default=1024 * 1024)
+
+# --- Ingest: derivatives, checks, jobs -------------------------------------------------
+# Widths of the public site's renditions, each made in JPEG and WebP (and AVIF when
+# SEN_RENDITIONS_AVIF is on: about 8x the encode cost of JPEG) by the worker after
+# upload, so that no public request ever renders an image.
+SEN_RENDITION_WIDTHS = env.list("SEN_RENDITION_WIDTHS", cast=int, default=[480, 960, 1600])
+SEN_RENDITIONS_AVIF = env.bool("SEN_RENDITIONS_AVIF", default=False)
+# What the admin and previews show, made with the rest.
+SEN_ADMIN_RENDITION_SPECS = ["max-165x165", "max-1200x900", "fill-400x300"]
+# Long side in pixels of the named download sizes; "original" is the file itself.
+SEN_DOWNLOAD_SIZES = {"web": 1280, "press": 2560, "print": 4096}
+# Derivative and check jobs: attempts before a job stays failed, the first retry
+# delay (doubled each time), and how long a running job may go silent before its
+# worker is taken for dead and the job is run again.
+SEN_JOB_MAX_ATTEMPTS = env.int("SEN_JOB_MAX_ATTEMPTS", default=4)
+SEN_JOB_RETRY_DELAY = env.int("SEN_JOB_RETRY_DELAY", default=60)
+SEN_JOB_LEASE_SECONDS = env.int("SEN_JOB_LEASE_SECONDS", default=30 * 60)
+# State-secret markings: pages of a PDF that are read or OCR'd, and the days a
+# quarantined file is kept (for an administrator to release a false positive)
+# before it is removed from storage.
+SEN_MARKING_MAX_PAGES = env.int("SEN_MARKING_MAX_PAGES", default=20)
+SEN_QUARANTINE_DAYS = env.int("SEN_QUARANTINE_DAYS", default=30)
+# Perceptual-hash distance (of 64 bits) at or below which two photos are "nearly"
+# the same. Candidates are found by four 16-bit bands, so at most 3 is exhaustive.
+SEN_NEAR_DUPLICATE_DISTANCE = env.int("SEN_NEAR_DUPLICATE_DISTANCE", default=3)
+# Video: web copy height limit and the PDF pages previewed.
+SEN_VIDEO_MAX_HEIGHT = env.int("SEN_VIDEO_MAX_HEIGHT", default=1080)
+SEN_PDF_PREVIEW_PAGES = env.int("SEN_PDF_PREVIEW_PAGES", default=6)
 
 # --- Wagtail ---------------------------------------------------------------------
 WAGTAIL_SITE_NAME = env.str("SEN_SITE_NAME", default="Sen")

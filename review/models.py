@@ -27,11 +27,13 @@ class ReviewTask(AbstractGroupApprovalTask):
             approve = next(
                 label for name, label, _modal in super().get_actions(obj, user) if name == "approve"
             )
-            return [
-                ("reject", _("Request changes"), True),
-                ("decline", _("Reject"), True),
-                ("approve", approve, True),
-            ]
+            actions = [("reject", _("Request changes"), True), ("decline", _("Reject"), True)]
+            from ingest.operations import submission_blockers
+
+            # A file still being checked, or quarantined, cannot be approved.
+            if not submission_blockers(obj, for_approval=True):
+                actions.append(("approve", approve, True))
+            return actions
         return []
 
     def get_form_for_action(self, action):
@@ -48,6 +50,12 @@ class ReviewTask(AbstractGroupApprovalTask):
         if not form.is_valid():
             raise PermissionDenied(_("The review form is incomplete."))
         data = form.cleaned_data
+        if action_name == "approve":
+            from ingest.operations import submission_blockers
+
+            blockers = submission_blockers(task_state.revision.as_object(), for_approval=True)
+            if blockers:
+                raise PermissionDenied(" ".join(blockers))
         ReviewDecision.objects.create(
             task_state=task_state,
             revision=task_state.revision,

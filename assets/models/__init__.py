@@ -10,6 +10,7 @@ from .assets import (  # noqa: F401
     PublicationEdition,
     PublicationTag,
     Video,
+    VideoSubtitle,
     VideoTag,
 )
 from .files import SenDocument, SenImage, SenMedia, SenRendition  # noqa: F401

@@ -312,6 +312,47 @@ class Video(Asset):
         permissions = [("choose_video", "Can choose video")]
 
 
+def validate_webvtt(uploaded):
+    """A subtitle track is text the public player shows: WebVTT in UTF-8, small."""
+    name = getattr(uploaded, "name", "")
+    if uploaded.size > 2 * 1024 * 1024:
+        raise ValidationError(
+            _("The subtitle file “%(name)s” is larger than 2 MB."), params={"name": name}
+        )
+    uploaded.seek(0)
+    head = uploaded.read()
+    uploaded.seek(0)
+    try:
+        text = head.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        text = ""
+    if not text.startswith("WEBVTT") or "-->" not in text:
+        raise ValidationError(
+            _("The subtitle file “%(name)s” is not a WebVTT file in UTF-8."),
+            params={"name": name},
+        )
+
+
+class VideoSubtitle(Orderable):
+    """A WebVTT subtitle track in one language, attached by the editor."""
+
+    video = ParentalKey(Video, on_delete=models.CASCADE, related_name="subtitles")
+    language = models.CharField(_("language"), max_length=10, choices=CONTENT_LANGUAGE_CHOICES)
+    file = models.FileField(
+        _("WebVTT file"), upload_to="subtitles/", validators=[validate_webvtt], max_length=255
+    )
+
+    class Meta(Orderable.Meta):
+        verbose_name = _("subtitle track")
+        verbose_name_plural = _("subtitle tracks")
+        constraints = [
+            models.UniqueConstraint(fields=["video", "language"], name="one_subtitle_per_language")
+        ]
+
+    def __str__(self):
+        return f"{self.video} [{self.language}]"
+
+
 class Publication(Asset):
     """One work (a brochure, a book, a flyer) with one PDF per language edition."""
 

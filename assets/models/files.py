@@ -17,6 +17,13 @@ class SenImage(AbstractImage):
     """The original photo file. Stored in private storage; only renditions are public."""
 
     sha256 = models.CharField(_("SHA-256"), max_length=64, blank=True, db_index=True)
+    # A 64-bit perceptual hash (hex) and its four 16-bit bands: two photos within
+    # 3 bits share a band, so near duplicates are found by index, not by a scan.
+    phash = models.CharField(_("perceptual hash"), max_length=16, blank=True)
+    phash_band0 = models.PositiveIntegerField(null=True, blank=True, db_index=True)
+    phash_band1 = models.PositiveIntegerField(null=True, blank=True, db_index=True)
+    phash_band2 = models.PositiveIntegerField(null=True, blank=True, db_index=True)
+    phash_band3 = models.PositiveIntegerField(null=True, blank=True, db_index=True)
 
     admin_form_fields = (
         "title",
@@ -32,6 +39,19 @@ class SenImage(AbstractImage):
         verbose_name = _("image file")
         verbose_name_plural = _("image files")
 
+    def generate_rendition_file(self, filter, *, source=None):
+        """Wagtail calls this for a rendition it has not got: use shrink-on-load
+        (ingest/renditions.py) whenever the filter is one it understands."""
+        from ingest.renditions import is_fast_path, render
+
+        if not is_fast_path(filter):
+            return super().generate_rendition_file(filter, source=source)
+        if source is not None:
+            source.seek(0)
+            return render(self, [filter], source)[0].content
+        with self.open_file() as opened:
+            return render(self, [filter], opened)[0].content
+
 
 class SenRendition(AbstractRendition):
     image = models.ForeignKey(SenImage, on_delete=models.CASCADE, related_name="renditions")
@@ -39,12 +59,21 @@ class SenRendition(AbstractRendition):
     class Meta:
         unique_together = (("image", "filter_spec", "focal_point_key"),)
 
+    def get_upload_to(self, filename):
+        """One folder per image: what a killed job half-wrote is found by listing it
+        (ingest.operations.remove_orphan_renditions)."""
+        filename = self.file.field.storage.get_valid_name(filename)
+        return f"renditions/{self.image_id}/{filename}"
+
 
 class SenDocument(AbstractDocument):
     """One PDF file: a language edition of a publication."""
 
     sha256 = models.CharField(_("SHA-256"), max_length=64, blank=True, db_index=True)
     page_count = models.PositiveIntegerField(_("page count"), null=True, blank=True)
+    # What the PDF says of itself (ingest.metadata), kept for search.
+    language = models.CharField(_("language"), max_length=20, blank=True)
+    text = models.TextField(_("full text"), blank=True, editable=False)
 
     admin_form_fields = ("title", "file", "collection", "tags")
 

@@ -17,6 +17,15 @@ class Licence(NFCTextMixin, models.Model):
         help_text=_("Untick for 'all rights reserved': the public may view but not reuse."),
     )
 
+    download_sizes = models.JSONField(
+        _("download sizes"),
+        default=list,
+        blank=True,
+        help_text=_(
+            "What the public may download under this licence: web, press, print, original."
+        ),
+    )
+
     class Meta:
         ordering = ["name"]
         verbose_name = _("licence")

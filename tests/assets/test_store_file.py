@@ -16,6 +16,7 @@ def upload():
     return ContentFile(jpeg_bytes(), name="cho-noi.jpg")
 
 
+@pytest.mark.pipeline_deferred  # the stored original only, before the worker's derivatives
 def test_store_file_writes_the_file_and_the_row(media_dirs):
     organisation = make_organisation()
     uploaded = upload()

@@ -426,6 +426,7 @@ def test_hostile_thumbnail_refused_by_media_add_view(uploader_client, media_dirs
     assert_nothing_stored(media_dirs, SenMedia)
 
 
+@pytest.mark.pipeline_deferred  # the stored original only, before the worker's derivatives
 def test_good_video_with_good_thumbnail_accepted_by_media_add_view(uploader_client, media_dirs):
     private, public = media_dirs
     data = {
@@ -513,6 +514,7 @@ def test_generated_bad_pdf_refused(uploader_client, media_dirs, name, make):
 # --- Good input is stored, in the private folder; bad form values are field errors -----
 
 
+@pytest.mark.pipeline_deferred  # the stored original only, before the worker's derivatives
 def test_valid_photo_creates_one_photo_and_one_private_image(
     contributor_client, media_dirs, organisation
 ):
@@ -537,6 +539,7 @@ def test_valid_photo_creates_one_photo_and_one_private_image(
     assert stored_files(public) == []
 
 
+@pytest.mark.pipeline_deferred  # the stored original only, before the worker's derivatives
 def test_valid_pdf_creates_one_private_document(uploader_client, media_dirs):
     private, public = media_dirs
     content = pdf_bytes(pages=3)

@@ -8,9 +8,7 @@ The live server needs a transactional database, which is emptied after each test
 every test here is therefore also marked
 `django_db(transaction=True, serialized_rollback=True)`, so that the rows the
 migrations made (root collection, licences, the root page, ...) are put back
-before each test. Do not add a transactional test *without* serialized_rollback
-anywhere in the suite: its flush re-creates content types and permissions, and the
-next serialized test then fails on duplicate keys.
+before each test (tests/conftest.py explains why every transactional test needs it).
 """
 
 import os
@@ -42,20 +40,6 @@ def pytest_collection_modifyitems(items):
             item.add_marker(pytest.mark.e2e)
             if item.get_closest_marker("django_db") is None:
                 item.add_marker(pytest.mark.django_db(transaction=True, serialized_rollback=True))
-
-
-@pytest.fixture(scope="session")
-def django_db_setup(django_db_setup, django_db_blocker):
-    """Take the snapshot that serialized_rollback restores again, now that
-    tests/conftest.py has run update_translation_fields: Django takes it right after
-    migrating, when the pages' translated columns were still empty, and restoring
-    that would blank the root and home page titles."""
-    from django.db import connections
-
-    with django_db_blocker.unblock():
-        for connection in connections.all():
-            if getattr(connection, "_test_serialized_contents", None) is not None:
-                connection._test_serialized_contents = connection.creation.serialize_db_to_string()
 
 
 @pytest.fixture

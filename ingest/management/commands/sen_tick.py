@@ -1,0 +1,23 @@
+"""What runs every minute beside the worker (`make run` loops it; in production a
+systemd timer or cron entry): Wagtail's scheduled publishing and expiry, recovery of
+jobs whose worker died, retries that have come due, and the removal of files whose
+quarantine has run out."""
+
+from django.core.management import call_command
+from django.core.management.base import BaseCommand
+
+from ingest import operations
+
+
+class Command(BaseCommand):
+    help = "Publish and expire on schedule, recover and retry jobs, purge quarantined files."
+
+    def handle(self, *args, **options):
+        call_command("publish_scheduled", verbosity=options["verbosity"])
+        reclaimed = operations.reclaim_stale_jobs()
+        enqueued = operations.enqueue_due_jobs()
+        purged = operations.purge_quarantined()
+        if options["verbosity"] > 1 or reclaimed or enqueued or purged:
+            self.stdout.write(
+                f"jobs reclaimed: {reclaimed}, enqueued: {enqueued}; files purged: {purged}"
+            )
