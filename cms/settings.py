@@ -323,7 +323,9 @@ if ELASTICSEARCH_URL:
         }
     }
 else:
-    WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
+    # Wagtail's database backend; on PostgreSQL with index writes serialised
+    # (search/backends.py says why).
+    WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "search.backends"}}
 
 # --- Background tasks ----------------------------------------------------------------
 # Tasks wait in the database; `manage.py db_worker` runs them (a separate process in
