@@ -120,6 +120,13 @@ def ensure_role_groups():
     )
     groups[AUDITORS].permissions.add(*view_perms)
     groups[REVIEWERS].permissions.add(*view_perms.filter(content_type__app_label="assets"))
+    # The review record (Reports → Review record, review/reports.py) is for those who
+    # answer for the whole library, not for the reviewers whose decisions it lists.
+    review_record = Permission.objects.filter(
+        content_type__app_label="review", codename="view_reviewdecision"
+    )
+    groups[AUDITORS].permissions.add(*review_record)
+    groups[ADMINISTRATORS].permissions.add(*review_record)
     return groups
 
 

@@ -57,3 +57,20 @@ def add_review_panels(request, panels):
     rows = submissions_of(request.user)
     if rows:
         panels.append(SubmissionsPanel(rows))
+
+
+# --- Reports → Review record (review/reports.py)
+
+
+@hooks.register("register_admin_urls")
+def register_review_record_urls():
+    from .reports import urlpatterns
+
+    return urlpatterns()
+
+
+@hooks.register("register_reports_menu_item")
+def register_review_record_menu_item():
+    from .reports import menu_item
+
+    return menu_item()
