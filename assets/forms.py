@@ -8,6 +8,7 @@ no stored file behind.
 
 from django import forms
 from django.conf import settings
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.forms import WagtailAdminModelForm
 from wagtail.documents.forms import BaseDocumentForm
@@ -196,6 +197,25 @@ class FileAssetForm(AssetForm):
 class PhotoForm(FileAssetForm):
     upload_kind = "photo"
     file_field = "image"
+
+    class Media:
+        js = ["ingest/prefill.js"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not self.instance.pk:
+            # A new photo's empty fields fill from its file as soon as it is chosen.
+            self.fields["file"].widget.attrs.update(
+                {
+                    "data-sen-prefill-url": reverse("ingest:file_metadata"),
+                    "data-sen-prefill-reading": _("Reading what the file says of itself…"),
+                    "data-sen-prefill-done": _("Filled from the file: %(fields)s."),
+                    "data-sen-prefill-nothing": _("The file carries no title, caption or credit."),
+                    "data-sen-prefill-failed": _(
+                        "The file could not be read now; it is checked again when you save."
+                    ),
+                }
+            )
 
 
 class VideoForm(FileAssetForm):

@@ -139,6 +139,29 @@ def image_fields(meta):
     return {key: value for key, value in fields.items() if value}
 
 
+def form_values(meta):
+    """image_fields() as the add form's field names and input values, for the form
+    to fill its empty fields as soon as a file is chosen (static/ingest/prefill.js).
+    Keywords are left to the save (FileAssetForm.save), which adds the file's when
+    the contributor typed none: the tag widget does not take a value from outside."""
+    from wagtail.admin.widgets import AdminDateInput
+
+    values = {}
+    for field in ("title", "description"):
+        for code, text in (meta.get(field) or {}).items():
+            values[build_localized_fieldname(field, code)] = (
+                text[:255] if field == "title" else text
+            )
+    for field in ("author", "credit_line", "copyright_holder"):
+        if meta.get(field):
+            values[field] = meta[field][:255]
+    if meta.get("date"):
+        values["date"] = meta["date"].strftime(AdminDateInput().format)
+    if meta.get("place"):
+        values["place"] = str(meta["place"].pk)
+    return values
+
+
 def fill_from_metadata(asset, meta):
     """Fill what is still empty on `asset` from what its file says (image_fields()):
     what the contributor typed, or the batch set, always wins. Keywords are added

@@ -12,4 +12,5 @@ urlpatterns = [
     path("batches/<int:batch_id>/sheet/", views.apply_sheet, name="apply_sheet"),
     path("batches/<int:batch_id>/submit/", views.submit_batch, name="submit_batch"),
     path("items/<int:item_id>/drop/", views.drop_item, name="drop_item"),
+    path("file-metadata/", views.file_metadata, name="file_metadata"),
 ]

@@ -17,6 +17,7 @@ from django.views.decorators.http import require_POST
 
 from assets.models import Photo
 from assets.permissions import policy_for
+from assets.validators import validate_upload
 
 from . import batches
 from .forms import BatchForm, SheetForm, SubmitBatchForm
@@ -66,6 +67,22 @@ def create_batch(request):
             "page_url": reverse("ingest:batch", args=[batch.pk]),
         }
     )
+
+
+@require_POST
+def file_metadata(request):
+    """What a chosen file says of itself, for the add form to fill its empty fields
+    before anything is saved. The file is checked like any upload and read from a
+    temporary copy; nothing is stored."""
+    uploaded = request.FILES.get("file")
+    if uploaded is None:
+        return JsonResponse({"message": _("No file was received.")}, status=400)
+    try:
+        validate_upload(uploaded, "photo")
+    except ValidationError as error:
+        return JsonResponse({"message": " ".join(error.messages)}, status=400)
+    meta = batches.read_metadata(uploaded, "photo")
+    return JsonResponse({"fields": batches.form_values(meta)})
 
 
 @require_POST

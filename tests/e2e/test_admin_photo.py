@@ -89,3 +89,32 @@ def test_contributor_adds_a_photo_draft(page, admin_login, results_dir):
     expect(row).to_have_count(1)
     expect(row).to_be_visible()
     page.screenshot(path=str(results_dir / "admin-photo-listing.png"), full_page=True)
+
+
+def test_choosing_a_file_fills_the_empty_fields_from_it(page, admin_login, tmp_path):
+    """Before saving: the title, caption source and credit the file carries appear
+    in the form; what the contributor typed first stays."""
+    from ..ingest.test_metadata import make_jpeg
+
+    organisation = make_organisation("Phường Hải Châu")
+    contributor(organisation, username="mai")
+    path = make_jpeg(
+        tmp_path,
+        xmp={
+            "Xmp.dc.title": {'lang="x-default"': "Cầu Rồng phun lửa"},
+            "Xmp.photoshop.Credit": "Ảnh: Sở Văn hoá",
+            "Xmp.dc.creator": ["Trần Thị Mai"],
+        },
+    )
+    admin_login("mai", PASSWORD)
+    page.goto("/admin/snippets/assets/photo/add/")
+    open_tab_holding(page, "#id_author")
+    page.locator("#id_author").fill("Tác giả đã gõ")
+    open_tab_holding(page, "#id_file")
+
+    page.locator("#id_file").set_input_files(str(path))
+
+    expect(page.locator("#id_title_vi")).to_have_value("Cầu Rồng phun lửa")
+    expect(page.locator("#id_credit_line")).to_have_value("Ảnh: Sở Văn hoá")
+    expect(page.locator("#id_author")).to_have_value("Tác giả đã gõ")
+    expect(page.locator(".sen-prefill-status")).to_contain_text("Đã điền từ tệp")
