@@ -45,7 +45,25 @@ class AssetPermissionPolicy(CollectionPermissionPolicy):
     """Every action, publish and lock included, is a permission on the asset's
     collection (Settings → Groups). Unlike CollectionOwnershipPermissionPolicy, which
     makes publish superuser-only and so breaks workflow approval, this lets the
-    Reviewers group publish everything under the root collection."""
+    Reviewers group publish everything under the root collection.
+
+    One rule on top: deleting a live asset takes it off the public record, which is
+    a withdrawal; so it also needs "publish" (a contributor's "delete" covers their
+    drafts, not what the managing department published)."""
+
+    def user_has_permission_for_instance(self, user, action, instance):
+        return self.user_has_any_permission_for_instance(user, [action], instance)
+
+    def user_has_any_permission_for_instance(self, user, actions, instance):
+        actions = list(actions)
+        if "delete" in actions and getattr(instance, "live", False):
+            others = [action for action in actions if action != "delete"]
+            if others and super().user_has_any_permission_for_instance(user, others, instance):
+                return True
+            return self._check_perm(user, ["delete"], collection=instance.collection) and (
+                self._check_perm(user, ["publish"], collection=instance.collection)
+            )
+        return super().user_has_any_permission_for_instance(user, actions, instance)
 
 
 def register_policies():

@@ -32,6 +32,15 @@ class SubmissionAttestationMixin(forms.Form):
 
     def clean(self):
         cleaned = super().clean()
+        # Only "needs changes" may be submitted again (Wagtail resumes it); a second
+        # start of a review in progress is refused by Wagtail with a 500 (an editor
+        # left open in another tab).
+        state = getattr(self.instance, "current_workflow_state", None)
+        submitting = self.is_bound and self.data.get("action-submit")
+        if submitting and state is not None and state.status == state.STATUS_IN_PROGRESS:
+            raise forms.ValidationError(
+                _("This is already in review; it cannot be submitted again.")
+            )
         if self.is_submission:
             for name in self.attestation_fields:
                 if not cleaned.get(name):

@@ -18,6 +18,8 @@ def record_attestation(obj, user):
 @transaction.atomic
 def withdraw(obj, *, user, reason):
     """Take a published asset off the public record, with the reason on file."""
+    if not obj.live:
+        raise ValueError(f"{obj!r} is not published; there is nothing to withdraw.")
     from django.contrib.contenttypes.models import ContentType
     from wagtail.actions.unpublish import UnpublishAction
     from wagtail.log_actions import log

@@ -1,6 +1,7 @@
 """Admin views of review and publishing; thin, the rules are in operations.py."""
 
 from django.shortcuts import redirect
+from django.utils.translation import gettext as _
 from wagtail.admin import messages
 from wagtail.snippets.views.snippets import UnpublishView
 
@@ -13,6 +14,18 @@ class WithdrawView(UnpublishView):
 
     template_name = "review/confirm_withdraw.html"
 
+    def get(self, request, *args, **kwargs):
+        return self._not_live(request) or super().get(request, *args, **kwargs)
+
+    def _not_live(self, request):
+        """Only what the public sees can be withdrawn: a draft, a rejected or expired
+        asset has nothing to take back (and a Withdrawal would tell the national
+        database to delete a record it never had)."""
+        if self.object.live:
+            return None
+        messages.error(request, _("This is not published, so there is nothing to withdraw."))
+        return redirect(self.get_next_url())
+
     def get_form(self):
         return WithdrawalForm(self.request.POST if self.request.method == "POST" else None)
 
@@ -22,6 +35,9 @@ class WithdrawView(UnpublishView):
         return context
 
     def post(self, request, *args, **kwargs):
+        not_live = self._not_live(request)
+        if not_live:
+            return not_live
         form = self.get_form()
         if not form.is_valid():
             return self.render_to_response(self.get_context_data(form=form))

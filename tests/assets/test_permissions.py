@@ -452,6 +452,7 @@ def test_contributor_cannot_bulk_delete_other_organisations_asset(
     model, org_a, org_b, contributor_a
 ):
     mine = make_asset(model, org_a, title_a(model))
+    model.objects.filter(pk=mine.pk).update(live=False)  # a live one needs "publish"
     theirs = make_asset(model, org_b, title_b(model))
     client = client_for(contributor_a)
 
@@ -471,8 +472,9 @@ def test_contributor_cannot_bulk_delete_other_organisations_asset(
     assert_untouched(theirs)
 
 
-def test_contributor_bulk_deletes_own_asset(org_a, contributor_a):
+def test_contributor_bulk_deletes_own_draft(org_a, contributor_a):
     mine = make_asset(Photo, org_a, title_a(Photo))
+    Photo.objects.filter(pk=mine.pk).update(live=False)
     client = client_for(contributor_a)
     response = client.get(bulk_delete_url(Photo, mine.pk))
     assert response.status_code == 200
