@@ -62,17 +62,18 @@ PDF_BYTES = b"%PDF-1.4\n1 0 obj<</Type/Catalog>>endobj\ntrailer<</Root 1 0 R>>\n
 # --- Building assets ---------------------------------------------------------------
 
 
-def make_asset(model, organisation, title):
-    """A live asset of `model` in `organisation`, with small generated files."""
+def make_asset(model, organisation, title, *, live=True):
+    """An asset of `model` in `organisation` (live unless told), with small generated
+    files."""
     if model is Photo:
-        return PhotoFactory(organisation=organisation, title_vi=title, title=title)
+        return PhotoFactory(organisation=organisation, title_vi=title, title=title, live=live)
     licence = Licence.objects.get(code="cc-by-4.0")
     fields = {
         "title": title,
         "title_vi": title,
         "organisation": organisation,
         "licence": licence,
-        "live": True,
+        "live": live,
     }
     if model is Video:
         media = SenMedia.objects.create(

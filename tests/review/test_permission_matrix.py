@@ -37,7 +37,6 @@ from urllib.parse import urlsplit
 import pytest
 from django.conf import settings
 from django.contrib.messages import get_messages
-from django.core.files.base import ContentFile
 from django.core.management import call_command
 from django.db import transaction
 from django.test import Client
@@ -47,12 +46,8 @@ from wagtail.models import TaskState, WorkflowState
 
 from assets import operations
 from assets.models import (
-    Licence,
     Photo,
     Publication,
-    PublicationEdition,
-    SenDocument,
-    SenMedia,
     Video,
 )
 from ingest.models import ContentCheck
@@ -60,8 +55,8 @@ from ingest.operations import make_downloads
 from review.models import SubmissionAttestation, Withdrawal
 from review.operations import withdraw
 
-from ..assets.test_permissions import MODELS, PDF_BYTES, form_data, text_of
-from ..factories import PhotoFactory, contributor, make_organisation, role_user
+from ..assets.test_permissions import MODELS, form_data, make_asset, text_of
+from ..factories import contributor, make_organisation, role_user
 
 # The content check and the derivatives are the worker's: here the check is declared
 # clear (a file still being checked may not be approved) and the downloads of a photo
@@ -398,32 +393,7 @@ class Case:
 
 
 def _make_asset(model, organisation, title):
-    if model is Photo:
-        return PhotoFactory(organisation=organisation, title_vi=title, title=title, live=False)
-    fields = {
-        "title": title,
-        "title_vi": title,
-        "organisation": organisation,
-        "licence": Licence.objects.get(code="cc-by-4.0"),
-        "live": False,
-    }
-    if model is Video:
-        media = SenMedia.objects.create(
-            title=title,
-            file=ContentFile(b"\x00\x00\x00\x18ftypmp42" + b"\x00" * 64, name="clip.mp4"),
-            type="video",
-            duration=1,
-            collection=organisation.collection,
-        )
-        return Video.objects.create(media=media, **fields)
-    publication = Publication.objects.create(**fields)
-    document = SenDocument.objects.create(
-        title=title,
-        file=ContentFile(PDF_BYTES, name="edition.pdf"),
-        collection=organisation.collection,
-    )
-    PublicationEdition.objects.create(publication=publication, language="vi", document=document)
-    return publication
+    return make_asset(model, organisation, title, live=False)
 
 
 def _decide(task_state, user, action, **data):
