@@ -147,7 +147,7 @@ def record_access(user, record, assets):
     """(allowed, public) for a file record used by `assets`: public while one of them
     is live; otherwise for those who may see one of them, or may manage the file."""
     assets = list(assets)
-    if any(asset.live for asset in assets):
+    if any(asset.is_public for asset in assets):
         return True, True
     if user.is_authenticated and any(user_can_access(user, asset) for asset in assets):
         return True, False

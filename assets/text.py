@@ -34,3 +34,10 @@ class NFCTextMixin:
     def serializable_data(self):
         normalise_text_fields(self)
         return super().serializable_data()
+
+
+def fold(value):
+    """Lower case without diacritics: "Cần Thơ" -> "can tho". Visitors and foreign
+    press often type Vietnamese without its marks; search compares folded text."""
+    value = unicodedata.normalize("NFD", (value or "").replace("đ", "d").replace("Đ", "D"))
+    return "".join(c for c in value if not unicodedata.combining(c)).lower()

@@ -114,12 +114,9 @@ def download_photo(request, pk, size):
 
     from .models import Photo
 
-    photo = get_object_or_404(Photo.objects.select_related("licence", "image"), pk=pk, live=True)
-    from django.utils import timezone
-
-    if photo.expire_at and photo.expire_at <= timezone.now():
-        raise Http404  # expired, even before the scheduler has unpublished it
-    if photo.expired or size not in ((photo.licence.download_sizes or []) if photo.licence else []):
+    # Not public (draft, withdrawn, expired even before the scheduler ran): 404.
+    photo = get_object_or_404(Photo.objects.public().select_related("licence", "image"), pk=pk)
+    if size not in ((photo.licence.download_sizes or []) if photo.licence else []):
         raise Http404
     derivative = Derivative.objects.filter(image=photo.image_id, name=f"download-{size}").first()
     if derivative is None:

@@ -16,3 +16,65 @@ class ProvinceSettingsForm(WagtailAdminModelForm):
         if "vi" not in codes:
             raise forms.ValidationError(_("Vietnamese is always published."))
         return codes
+
+
+class BrowseForm(forms.Form):
+    """The public listing's filters. A GET form: it works without JavaScript and its
+    URL can be shared. Filters fixed by the page (a topic page's topic) are not
+    offered again."""
+
+    type = forms.ChoiceField(
+        label=_("Type"),
+        required=False,
+        choices=[
+            ("photos", _("Photos")),
+            ("videos", _("Videos")),
+            ("publications", _("Publications")),
+        ],
+    )
+    topic = forms.ModelChoiceField(
+        label=_("Topic"), required=False, queryset=None, to_field_name="slug"
+    )
+    place = forms.ModelChoiceField(label=_("Place"), required=False, queryset=None)
+    year = forms.IntegerField(label=_("Year"), required=False, min_value=1800, max_value=2200)
+    organisation = forms.ModelChoiceField(label=_("Organisation"), required=False, queryset=None)
+
+    def __init__(self, *args, fixed=None, **kwargs):
+        from assets.models import Organisation, Place, Topic
+
+        super().__init__(*args, **kwargs)
+        self.fields["topic"].queryset = Topic.objects.all()
+        self.fields["place"].queryset = Place.objects.filter(valid_until__isnull=True)
+        self.fields["organisation"].queryset = Organisation.objects.all()
+        for name, field in self.fields.items():
+            field.widget.attrs.setdefault("id", f"filter-{name}")
+            if isinstance(field, forms.ChoiceField) and name != "type":
+                field.empty_label = _("All")
+        fixed = fixed or {}
+        if "topics" in fixed:
+            del self.fields["topic"]
+        if "place__in" in fixed:
+            del self.fields["place"]
+
+    def filters(self):
+        """ORM filters for the valid form."""
+        data = self.cleaned_data
+        filters = {"kind": data.get("type") or "photos"}
+        if data.get("topic"):
+            filters["topics"] = data["topic"]
+        if data.get("place"):
+            filters["place"] = data["place"]
+        if data.get("year"):
+            filters["date__year"] = data["year"]
+        if data.get("organisation"):
+            filters["organisation"] = data["organisation"]
+        return filters
+
+
+class SearchForm(forms.Form):
+    q = forms.CharField(label=_("Search for"), required=False, max_length=200, strip=True)
+    type = forms.ChoiceField(
+        label=_("Type"),
+        required=False,
+        choices=BrowseForm.base_fields["type"].choices,
+    )

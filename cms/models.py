@@ -2,6 +2,7 @@
 
 from django.conf import settings
 from django.db import models
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel
 from wagtail.contrib.settings.models import BaseGenericSetting, register_setting
@@ -12,27 +13,54 @@ from .forms import ProvinceSettingsForm
 
 
 class HomePage(Page):
-    """The site's root. Its sections (featured albums, latest assets) arrive with the
-    public-site issue; for now it introduces the province."""
+    """The site's root: a hero photo, the province's introduction, then the latest
+    published photos, videos and publications, the topics and the places."""
 
     introduction = RichTextField(_("introduction"), blank=True)
+    hero_photo = models.ForeignKey(
+        "assets.Photo",
+        verbose_name=_("hero photo"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text=_("Shown large at the top while it is published."),
+    )
 
-    content_panels = Page.content_panels + [FieldPanel("introduction")]
+    content_panels = Page.content_panels + [FieldPanel("introduction"), FieldPanel("hero_photo")]
     max_count = 1
 
     class Meta:
         verbose_name = _("home page")
 
     def get_context(self, request, *args, **kwargs):
-        from assets.models import Photo
+        from . import published
+        from .views import home_sections
 
         context = super().get_context(request, *args, **kwargs)
-        context["latest_photos"] = (
-            Photo.objects.filter(live=True)
-            .select_related("image")
-            .order_by("-first_published_at")[:12]
+        context.update(home_sections())
+        hero = (
+            published.photos().filter(pk=self.hero_photo_id).first() if self.hero_photo_id else None
         )
+        context["hero"] = published.prepare([hero])[0] if hero else None
+        context["website_jsonld"] = {
+            "@context": "https://schema.org",
+            "@type": "WebSite",
+            "url": request.build_absolute_uri(f"/{request.LANGUAGE_CODE}/"),
+            "name": ProvinceSettings.load(request_or_site=request).province_name or "Sen",
+            "inLanguage": request.LANGUAGE_CODE,
+            "potentialAction": {
+                "@type": "SearchAction",
+                "target": request.build_absolute_uri(reverse("public_search")) + "?q={query}",
+                "query-input": "required name=query",
+            },
+        }
         return context
+
+    def serve(self, request, *args, **kwargs):
+        response = super().serve(request, *args, **kwargs)
+        response.sen_expires = response.context_data.get("expires")
+        return response
 
 
 def default_public_languages():

@@ -73,6 +73,7 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    "django.contrib.sitemaps",
 ]
 
 MIDDLEWARE = [
@@ -83,6 +84,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "cms.cache.PublicPageCacheMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
@@ -103,6 +105,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
                 "wagtail.contrib.settings.context_processors.settings",
+                "cms.context_processors.public_site",
             ],
         },
     },
@@ -330,6 +333,20 @@ else:
 # --- Background tasks ----------------------------------------------------------------
 # Tasks wait in the database; `manage.py db_worker` runs them (a separate process in
 # production, started by `make run` on the embedded default). Tests run them inline.
+# The public site's page cache (cms/cache.py). Embedded default: files under var/,
+# shared by every process of one machine; production: CACHE_URL (redis://...,
+# pymemcache://...) shared by every web process, so a purge reaches them all.
+CACHES = {
+    "default": env.cache_url(
+        "CACHE_URL",
+        default="locmemcache://" if SEN_ENV == "test" else f"filecache://{VAR_DIR / 'cache'}",
+    )
+}
+SEN_PAGE_CACHE = "default"
+SEN_PAGE_CACHE_SECONDS = env.int("SEN_PAGE_CACHE_SECONDS", default=300)
+SEN_SITEMAP_PAGE_SIZE = env.int("SEN_SITEMAP_PAGE_SIZE", default=5000)
+SEN_HOME_PLACES = 12
+
 TASKS = {
     "default": {
         "BACKEND": "django_tasks.backends.immediate.ImmediateBackend"

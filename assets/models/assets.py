@@ -13,7 +13,7 @@ collection, set in `save()`, so that "who may see this" has one source of truth.
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from modelcluster.contrib.taggit import ClusterTaggableManager
@@ -31,8 +31,9 @@ from wagtail.models import (
     WorkflowMixin,
 )
 from wagtail.search import index
+from wagtail.search.queryset import SearchableQuerySetMixin
 
-from ..text import NFCTextMixin
+from ..text import NFCTextMixin, fold
 from .taxonomy import InformationClass
 
 CONTENT_LANGUAGE_CHOICES = [(code, name) for code, name in settings.LANGUAGE_NAMES.items()]
@@ -48,6 +49,17 @@ def translated_search_fields(*names, boost=None):
             fields.append(index.SearchField(column, boost=boost))
             fields.append(index.AutocompleteField(column))
     return fields
+
+
+class AssetQuerySet(SearchableQuerySetMixin, models.QuerySet):
+    def public(self, now=None):
+        """What the public may see: published and not past its expiry. The expiry is
+        checked here too, so an asset leaves the public site the moment it expires,
+        not when the scheduler next runs `publish_scheduled`."""
+        now = now or timezone.now()
+        return self.filter(live=True).filter(
+            models.Q(expire_at__isnull=True) | models.Q(expire_at__gt=now)
+        )
 
 
 class DatePrecision(models.TextChoices):
@@ -144,6 +156,8 @@ class Asset(
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
+    objects = AssetQuerySet.as_manager()
+
     search_fields = [
         *translated_search_fields("title", boost=2),
         *translated_search_fields("description"),
@@ -152,7 +166,11 @@ class Asset(
         index.FilterField("collection"),
         index.FilterField("organisation"),
         index.FilterField("live"),
+        index.FilterField("expire_at"),
         index.FilterField("information_class"),
+        # Every language's title and description without diacritics (text.fold):
+        # "Can Tho" finds "Cần Thơ".
+        index.SearchField("folded_text"),
     ]
 
     class Meta:
@@ -186,6 +204,20 @@ class Asset(
             and not (event.starts_on <= self.date <= event.ends_on)
         ):
             raise ValidationError({"date": _("The date is outside the dates of the chosen event.")})
+
+    def folded_text(self):
+        names = ["title", "description"] + (["alt_text"] if hasattr(self, "alt_text") else [])
+        values = [
+            getattr(self, build_localized_fieldname(name, code), "") or ""
+            for name in names
+            for code, _name in settings.LANGUAGES
+        ]
+        return fold(" ".join(value for value in values if value))
+
+    @property
+    def is_public(self):
+        """The one test of "may the public see this" (see AssetQuerySet.public)."""
+        return self.live and not (self.expire_at and self.expire_at <= timezone.now())
 
     @cached_property
     def scheduled_revision(self):

@@ -46,6 +46,15 @@ def _translated(entry):
     return bool(entry.msgstr)
 
 
+PUBLIC_SITE_FILES = ("cms/views.py", "cms/forms.py", "cms/feeds.py", "cms/published.py")
+
+
+def is_public_site(path):
+    if path.startswith("cms/templates/"):
+        return not path.startswith("cms/templates/wagtailusers/")
+    return path in PUBLIC_SITE_FILES
+
+
 class Command(BaseCommand):
     help = "Report translated/total per catalogue and fail when Sen's rules are not met."
 
@@ -109,16 +118,12 @@ class Command(BaseCommand):
                 capture_output=True,
             )
             template = self.polib.pofile(str(root / "locales/en/LC_MESSAGES/django.po"))
-            # The public site's chrome: strings used only by the public templates.
+            # The public site's chrome: every string a visitor can meet (its
+            # templates, views, filter forms and feeds), wherever else it is used.
             chrome = [
                 entry
                 for entry in template
-                if entry.occurrences
-                and all(
-                    path.startswith("cms/templates/")
-                    and not path.startswith("cms/templates/wagtailusers/")
-                    for path, _line in entry.occurrences
-                )
+                if any(is_public_site(path) for path, _line in entry.occurrences)
             ]
             for code, _name in settings.LANGUAGES:
                 if code in OWN_LANGUAGES:

@@ -1,0 +1,230 @@
+"""What the public site shows, fetched in a constant number of queries.
+
+Every public page starts from `AssetQuerySet.public()` (published and not past its
+expiry), so a draft, a withdrawn or an expired asset cannot reach a page, a listing,
+the sitemap or the Atom feed by any route. Templates never make a rendition: photos
+come with the renditions the worker made at upload (`ingest.renditions`), videos and
+publications with their poster and cover (`ingest.models.Derivative`), all fetched
+here in one query per kind; what is not made yet shows as a placeholder.
+"""
+
+import unicodedata
+from dataclasses import dataclass, field
+
+from django.conf import settings
+from django.db.models import Prefetch
+from django.urls import reverse
+from django.utils import translation
+from django.utils.text import slugify
+from modeltranslation.utils import build_localized_fieldname
+
+from assets.models import Photo, Publication, SenRendition, Video
+from ingest.models import Derivative
+from ingest.renditions import site_filter_specs
+
+PAGE_SIZE = 24
+
+# URL segment -> model. The segment is the same in every language, so that
+# /vi/photos/12/... and /en/photos/12/... are the same photo.
+KINDS = {"photos": Photo, "videos": Video, "publications": Publication}
+KIND_OF_MODEL = {model: kind for kind, model in KINDS.items()}
+
+
+def file_url(name):
+    """The stable, permission-checked URL of a stored file (assets.views.serve_file).
+
+    Not the storage's own URL: on S3 that is a presigned URL that expires, which a
+    cached page must not embed."""
+    return reverse("sen_file", kwargs={"path": name})
+
+
+def slug_for(text):
+    """An ASCII slug from a title in any language: "Cần Thơ" -> "can-tho".
+
+    "đ" has no decomposition in Unicode, so slugify() would drop it."""
+    text = unicodedata.normalize("NFC", text or "").replace("đ", "d").replace("Đ", "D")
+    slug = slugify(text)
+    if len(slug) > 60:
+        slug = slug[:60].rsplit("-", 1)[0]
+    return slug.strip("-")
+
+
+def translated(obj, name, language=None):
+    """(value, language it is in): the field in `language`, else in Vietnamese."""
+    language = language or translation.get_language() or settings.LANGUAGE_CODE
+    value = getattr(obj, build_localized_fieldname(name, language.replace("-", "_")), "")
+    if value:
+        return value, language
+    return getattr(obj, build_localized_fieldname(name, settings.LANGUAGE_CODE), "") or "", "vi"
+
+
+def public_url(asset, language=None):
+    """The canonical public URL of `asset` in `language` (its slug is the title in
+    that language, or in Vietnamese where it has none)."""
+    language = language or translation.get_language()
+    title, _lang = translated(asset, "title", language)
+    kind = KIND_OF_MODEL[type(asset)]
+    with translation.override(language):
+        return reverse(
+            "public_asset",
+            kwargs={"kind": kind, "pk": asset.pk, "slug": slug_for(title) or kind[:-1]},
+        )
+
+
+# --- Pictures ---------------------------------------------------------------------
+
+
+@dataclass
+class Picture:
+    """The made renditions of one image, as <picture> needs them."""
+
+    sources: dict = field(default_factory=dict)  # mime type -> srcset, besides JPEG
+    jpeg_srcset: str = ""
+    src: str = ""
+    width: int = 0
+    height: int = 0
+    largest: str = ""  # URL of the largest JPEG: JSON-LD, OpenGraph, sitemap
+
+    def __bool__(self):
+        return bool(self.src)
+
+
+FORMAT_TYPES = {"webp": "image/webp", "avif": "image/avif", "jpeg": "image/jpeg"}
+
+
+def picture_specs():
+    return [spec for spec in site_filter_specs() if spec.startswith("max-")]
+
+
+def picture_of(image, renditions):
+    """A Picture from the renditions already fetched (never makes one)."""
+    by_format = {}
+    # A small original gives the same width for several specs: offer each width once.
+    for rendition in sorted(renditions, key=lambda r: (r.width, r.filter_spec)):
+        fmt = rendition.filter_spec.rsplit("format-", 1)[-1]
+        same = by_format.setdefault(fmt, [])
+        if not same or same[-1].width != rendition.width:
+            same.append(rendition)
+    jpegs = sorted(by_format.get("jpeg", []), key=lambda r: r.width)
+    if not jpegs:
+        return Picture()
+    sources = {}
+    for fmt in ("avif", "webp"):
+        if by_format.get(fmt):
+            sources[FORMAT_TYPES[fmt]] = srcset(by_format[fmt])
+    # The middle size is what a phone or a card needs; srcset offers the others.
+    default = jpegs[min(1, len(jpegs) - 1)]
+    return Picture(
+        sources=sources,
+        jpeg_srcset=srcset(jpegs),
+        src=file_url(default.file.name),
+        width=default.width,
+        height=default.height,
+        largest=file_url(jpegs[-1].file.name),
+    )
+
+
+def srcset(renditions):
+    return ", ".join(
+        f"{file_url(r.file.name)} {r.width}w" for r in sorted(renditions, key=lambda r: r.width)
+    )
+
+
+# --- Querysets ---------------------------------------------------------------------
+
+
+def photos():
+    return (
+        Photo.objects.public()
+        .select_related("image", "place", "licence")
+        .prefetch_related(
+            "topics",
+            Prefetch(
+                "image__renditions",
+                queryset=SenRendition.objects.filter(filter_spec__in=picture_specs()),
+                to_attr="public_renditions",
+            ),
+        )
+    )
+
+
+def videos():
+    return (
+        Video.objects.public()
+        .select_related("media", "place", "licence")
+        .prefetch_related("subtitles", "topics")
+    )
+
+
+def publications():
+    return (
+        Publication.objects.public()
+        .select_related("place", "licence")
+        .prefetch_related("editions__document", "topics")
+    )
+
+
+QUERYSETS = {"photos": photos, "videos": videos, "publications": publications}
+
+
+def prepare(assets):
+    """Give each asset of a page what its card or detail shows: `picture` for photos,
+    `poster` (and `web_copy`) for videos, `cover` for publications. One query per
+    kind of derivative, whatever the number of assets."""
+    assets = list(assets)
+    for asset in assets:
+        asset.kind = KIND_OF_MODEL[type(asset)]
+        asset.url = public_url(asset)
+        asset.title_lang = translated(asset, "title")[1]
+    photos = [a for a in assets if isinstance(a, Photo)]
+    videos = [a for a in assets if isinstance(a, Video)]
+    publications = [a for a in assets if isinstance(a, Publication)]
+    for photo in photos:
+        photo.picture = picture_of(photo.image, getattr(photo.image, "public_renditions", []))
+    if videos:
+        found = {
+            (d.media_id, d.name): d
+            for d in Derivative.objects.filter(
+                media__in=[v.media_id for v in videos], name__in=["poster", "web-mp4"]
+            )
+        }
+        for video in videos:
+            poster = found.get((video.media_id, "poster"))
+            web = found.get((video.media_id, "web-mp4"))
+            video.poster = file_url(poster.file.name) if poster else ""
+            video.poster_size = (poster.width, poster.height) if poster else (0, 0)
+            video.web_copy = file_url(web.file.name) if web else file_url(video.media.file.name)
+    if publications:
+        editions = [e for p in publications for e in p.editions.all()]
+        covers = {
+            d.document_id: d
+            for d in Derivative.objects.filter(
+                document__in=[e.document_id for e in editions], name="cover"
+            )
+        }
+        language = translation.get_language()
+        for publication in publications:
+            own = {e.language: e for e in publication.editions.all()}
+            for edition in own.values():
+                cover = covers.get(edition.document_id)
+                edition.cover = file_url(cover.file.name) if cover else ""
+                edition.cover_size = (cover.width, cover.height) if cover else (0, 0)
+                edition.url = file_url(edition.document.file.name)
+            first = own.get(language) or own.get("vi") or next(iter(own.values()), None)
+            publication.main_edition = first
+            publication.cover = first.cover if first else ""
+            publication.cover_size = first.cover_size if first else (0, 0)
+    return assets
+
+
+def earliest_expiry(assets):
+    """When the first of these assets expires: a cached page must not outlive it."""
+    dates = [a.expire_at for a in assets if a.expire_at]
+    return min(dates) if dates else None
+
+
+def search(kind, query):
+    """Public assets of one kind matching `query`, diacritics or not (assets.text.fold)."""
+    from assets.text import fold
+
+    return QUERYSETS[kind]().search(fold(query), operator="and")

@@ -1,0 +1,187 @@
+"""The public site's views. Thin: what the public may see comes from cms.published,
+what search engines read from cms.seo; pages are cached by cms.cache."""
+
+from django.conf import settings
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect
+from django.template.response import TemplateResponse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_safe
+
+from assets.models import Place, Topic
+from ingest.models import Derivative
+
+from . import published, seo
+from .forms import BrowseForm, SearchForm
+from .languages import public_languages
+
+
+def _check_language(request):
+    if request.LANGUAGE_CODE not in dict(public_languages(request)):
+        raise Http404
+
+
+@require_safe
+def asset_detail(request, kind, pk, slug):
+    _check_language(request)
+    if kind not in published.KINDS:
+        raise Http404
+    asset = get_object_or_404(published.QUERYSETS[kind](), pk=pk)
+    canonical = published.public_url(asset)
+    if request.path != canonical:
+        return redirect(canonical, permanent=True)
+    published.prepare([asset])
+    context = {
+        "asset": asset,
+        "kind": kind,
+        "canonical": request.build_absolute_uri(canonical),
+        "alternates": [
+            (code, request.build_absolute_uri(published.public_url(asset, code)))
+            for code, _name in public_languages(request)
+        ],
+        "fallbacks": seo.fallback_fields(asset),
+        "jsonld": seo.asset_jsonld(request, asset),
+        "og": seo.asset_opengraph(request, asset),
+    }
+    if kind == "photos":
+        context["downloads"] = _downloads(asset)
+    response = TemplateResponse(request, f"cms/public/{kind}_detail.html", context)
+    response.sen_expires = asset.expire_at
+    return response
+
+
+def _downloads(photo):
+    """The sizes the photo's licence lets the public download, among those made."""
+    allowed = (photo.licence.download_sizes or []) if photo.licence else []
+    made = {
+        d.name.removeprefix("download-"): d
+        for d in Derivative.objects.filter(
+            image=photo.image_id, name__in=[f"download-{size}" for size in allowed]
+        )
+    }
+    labels = {
+        "web": _("For the web"),
+        "press": _("For the press"),
+        "print": _("For print"),
+        "original": _("Original size"),
+    }
+    return [
+        {
+            "size": size,
+            "label": labels.get(size, size),
+            "width": made[size].width,
+            "height": made[size].height,
+            "bytes": made[size].size,
+        }
+        for size in allowed
+        if size in made
+    ]
+
+
+def _listing(request, *, template, fixed=None, extra=None):
+    """A filtered, paged listing of one kind of asset (browse, topic, place)."""
+    _check_language(request)
+    form = BrowseForm(request.GET or None, fixed=fixed or {})
+    status = 200
+    if form.is_bound and not form.is_valid():
+        status = 400
+        page, assets = None, []
+    else:
+        filters = form.filters() if form.is_bound else {}
+        filters.update(fixed or {})
+        kind = filters.pop("kind", "photos")
+        queryset = published.QUERYSETS[kind]().filter(**filters)
+        queryset = queryset.order_by("-first_published_at", "-pk")
+        page = Paginator(queryset, published.PAGE_SIZE).get_page(request.GET.get("page"))
+        assets = published.prepare(page.object_list)
+    context = {"form": form, "page": page, "assets": assets, **(extra or {})}
+    response = TemplateResponse(request, template, context, status=status)
+    response.sen_expires = published.earliest_expiry(assets)
+    return response
+
+
+@require_safe
+def browse(request):
+    return _listing(request, template="cms/public/browse.html")
+
+
+@require_safe
+def topic(request, slug):
+    topic = get_object_or_404(Topic, slug=slug)
+    return _listing(
+        request,
+        template="cms/public/browse.html",
+        fixed={"topics": topic},
+        extra={"heading": topic.name, "topic": topic},
+    )
+
+
+@require_safe
+def place(request, pk, slug=""):
+    place = get_object_or_404(Place, pk=pk)
+    canonical_slug = published.slug_for(place.name)
+    if slug != canonical_slug:
+        return redirect("public_place", pk=place.pk, slug=canonical_slug, permanent=True)
+    # A place page shows the place and every unit inside it (a commune's villages).
+    places = [place.pk, *place.children.values_list("pk", flat=True)]
+    return _listing(
+        request,
+        template="cms/public/browse.html",
+        fixed={"place__in": places},
+        extra={"heading": place.name, "place": place},
+    )
+
+
+@require_safe
+def search(request):
+    _check_language(request)
+    form = SearchForm(request.GET or None)
+    page, assets, counts, status = None, [], {}, 200
+    if form.is_bound and not form.is_valid():
+        status = 400
+    elif form.is_bound and form.cleaned_data["q"]:
+        kind = form.cleaned_data["type"] or "photos"
+        results = {name: published.search(name, form.cleaned_data["q"]) for name in published.KINDS}
+        counts = {name: result.count() for name, result in results.items()}
+        page = Paginator(results[kind], published.PAGE_SIZE).get_page(request.GET.get("page"))
+        assets = published.prepare(page.object_list)
+    tabs = [
+        (value, label, counts[value], value == (form.cleaned_data.get("type") or "photos"))
+        for value, label in SearchForm.base_fields["type"].choices
+        if counts
+    ]
+    context = {"form": form, "page": page, "assets": assets, "tabs": tabs}
+    response = TemplateResponse(request, "cms/public/search.html", context, status=status)
+    response.sen_expires = published.earliest_expiry(assets)
+    return response
+
+
+@require_safe
+def robots_txt(request):
+    context = {"sitemap": request.build_absolute_uri("/sitemap.xml")}
+    return TemplateResponse(request, "cms/robots.txt", context, content_type="text/plain")
+
+
+def home_sections():
+    """The home page's lists, each a constant number of queries."""
+    latest = list(published.photos().order_by("-first_published_at", "-pk")[:12])
+    videos = list(published.videos().order_by("-first_published_at", "-pk")[:4])
+    publications = list(published.publications().order_by("-first_published_at", "-pk")[:4])
+    published.prepare(latest + videos + publications)
+    topics = list(Topic.objects.all())
+    places = list(
+        Place.objects.filter(
+            pk__in=published.photos()
+            .exclude(place=None)
+            .values("place")[: settings.SEN_HOME_PLACES]
+        )
+    )
+    return {
+        "latest_photos": latest,
+        "latest_videos": videos,
+        "latest_publications": publications,
+        "topics": topics,
+        "places": places,
+        "expires": published.earliest_expiry(latest + videos + publications),
+    }
