@@ -41,6 +41,15 @@ class SubmissionAttestationMixin(forms.Form):
             raise forms.ValidationError(
                 _("This is already in review; it cannot be submitted again.")
             )
+        if self.is_bound and self.data.get("action-publish"):
+            # Administrators and reviewers hold the publish right (Wagtail needs it to
+            # publish an approved revision), but an approval is the only way in.
+            raise forms.ValidationError(
+                _(
+                    "Assets are published by approving their review with the reviewer's "
+                    "checklist. Submit it for review instead."
+                )
+            )
         if self.is_submission:
             for name in self.attestation_fields:
                 if not cleaned.get(name):

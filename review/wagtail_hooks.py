@@ -14,6 +14,17 @@ def record_submission_attestation(request, instance):
         record_attestation(instance, request.user)
 
 
+@hooks.register("construct_snippet_action_menu")
+def publish_only_through_review(menu_items, request, context):
+    """No "Publish" button on an asset: every publication is a reviewer's approval
+    with the checklist (review.models.ReviewTask). The form refuses the action too
+    (review.forms.SubmissionAttestationMixin), for a request made without the menu."""
+    from assets.models import Photo, Publication, Video
+
+    if context.get("model") in (Photo, Video, Publication):
+        menu_items[:] = [item for item in menu_items if item.name != "action-publish"]
+
+
 @hooks.register("register_log_actions")
 def register_review_log_actions(actions):
     from django.utils.translation import gettext_lazy as _

@@ -644,12 +644,13 @@ def test_reviewer_sees_and_edits_every_organisations_assets(model, org_a, org_b)
     for asset in (mine, theirs):
         response = client.get(url(model, "edit", asset.pk))
         assert response.status_code == 200
-        data = form_data(response, title_vi=f"{asset.title_vi} đã duyệt")
-        data["action-publish"] = "1"
+        data = form_data(response, title_vi=f"{asset.title_vi} đã sửa")
         response = client.post(url(model, "edit", asset.pk), data)
         assert response.status_code == 302, response.context and response.context["form"].errors
         asset.refresh_from_db()
-        assert asset.title_vi.endswith("đã duyệt")
+        # A draft of the live asset: published only by approving its review
+        # (tests/review/test_direct_publish.py).
+        assert asset.latest_revision.as_object().title_vi.endswith("đã sửa")
         assert asset.live
 
     response = client.get(chooser_url(model, "chosen", theirs.pk))
