@@ -2,8 +2,10 @@
 answer 404 to an anonymous visitor (and to another organisation's contributor);
 published, they answer; expired or withdrawn, they are gone again.
 
-The public pages, sitemap, search and feeds join this crawl as they are built
-(issues 6 to 8): add their URLs to `public_urls()`."""
+The public site (issue 6) is crawled too: each asset's page in two languages and
+its licence download are 404 while it is not public, and the home page, listings,
+search, Atom feeds and sitemaps do not name it. The export feed (issue 8) joins
+this crawl when it is built: add its URLs to `listing_urls()`."""
 
 import datetime
 import io
@@ -12,6 +14,7 @@ import pytest
 from django.core.files.base import ContentFile
 from django.core.management import call_command
 from django.test import Client
+from django.urls import reverse
 from django.utils import timezone
 
 from assets import operations
@@ -71,6 +74,46 @@ def public_urls(assets):
     }
 
 
+def page_urls(assets):
+    """The public pages of each asset and the licence download of the photo."""
+    from cms import published
+
+    photo = assets[0]
+    size = (photo.licence.download_sizes or ["web"])[0]
+    urls = {
+        f"{type(asset).__name__} page [{language}]": published.public_url(asset, language)
+        for asset in assets
+        for language in ("vi", "en")
+    }
+    urls["download by licence"] = reverse("sen_download_photo", args=(photo.pk, size))
+    return urls
+
+
+def listing_urls(assets):
+    """Every public listing that could name an asset."""
+    urls = {"home": "/vi/", "home [en]": "/en/", "feed": "/vi/feed.atom", "sitemap": "/sitemap.xml"}
+    for kind in ("photos", "videos", "publications"):
+        urls[f"browse {kind}"] = f"/vi/browse/?type={kind}"
+        urls[f"sitemap {kind}"] = f"/sitemap-{kind}.xml"
+        for asset in assets:
+            urls[f"search {kind}: {asset.title_vi}"] = f"/vi/search/?type={kind}&q={asset.title_vi}"
+    return urls
+
+
+def named(client, urls, assets):
+    """The listings (name -> [asset paths]) that mention one of the assets."""
+    from cms import published
+
+    paths = [published.public_url(asset, "vi").rsplit("/", 2)[0] + "/" for asset in assets]
+    found = {}
+    for name, url in urls.items():
+        body = client.get(url).content.decode()
+        hits = [path for path in paths if path in body]
+        if hits:
+            found[name] = hits
+    return found
+
+
 def put_in_state(asset, state, reviewer):
     asset.save_revision(user=reviewer)
     if state == "in_review":
@@ -101,7 +144,8 @@ def answers(client, urls):
 
 
 @pytest.mark.parametrize("state", NON_PUBLIC_STATES)
-def test_no_file_of_a_non_public_asset_is_reachable(state, media_dirs):
+def test_no_file_of_a_non_public_asset_is_reachable(state, media_dirs, settings):
+    settings.SEN_PAGE_CACHE_SECONDS = 0
     organisation = make_organisation()
     reviewer = role_user(operations.REVIEWERS)
     assets = make_assets(organisation)
@@ -119,8 +163,15 @@ def test_no_file_of_a_non_public_asset_is_reachable(state, media_dirs):
     owner.force_login(contributor(organisation))
     assert set(answers(owner, urls).values()) == {200}, answers(owner, urls)
 
+    # The public site: no page, no download, no mention, for anyone.
+    for client in (visitor, outsider, owner):
+        assert set(answers(client, page_urls(assets)).values()) == {404}
+        assert named(client, listing_urls(assets), assets) == {}
 
-def test_files_open_when_published_and_close_on_expiry(media_dirs):
+
+def test_files_open_when_published_and_close_on_expiry(media_dirs, settings):
+    # The page cache is purged when a change commits; these tests never commit.
+    settings.SEN_PAGE_CACHE_SECONDS = 0
     organisation = make_organisation()
     reviewer = role_user(operations.REVIEWERS)
     assets = make_assets(organisation)
@@ -133,10 +184,21 @@ def test_files_open_when_published_and_close_on_expiry(media_dirs):
     opened = answers(visitor, urls)
     assert opened.pop("original") == 404  # originals: downloads by licence only
     assert set(opened.values()) == {200}, opened
+    assert set(answers(visitor, page_urls(assets)).values()) == {200}
+    listings = named(visitor, listing_urls(assets), assets)
+    for name in ("home", "feed", "browse photos", "browse videos", "browse publications"):
+        assert name in listings, listings
+    assert len(listings["home"]) == 3  # the latest photos, videos and publications
 
     for asset in assets:
         type(asset).objects.filter(pk=asset.pk).update(
             expire_at=timezone.now() - datetime.timedelta(minutes=1)
         )
+    # Gone at once, and still gone once the scheduler has unpublished them.
+    assert set(answers(visitor, urls).values()) == {404}
+    assert set(answers(visitor, page_urls(assets)).values()) == {404}
+    assert named(visitor, listing_urls(assets), assets) == {}
     call_command("publish_scheduled", stdout=io.StringIO())
     assert set(answers(visitor, urls).values()) == {404}
+    assert set(answers(visitor, page_urls(assets)).values()) == {404}
+    assert named(visitor, listing_urls(assets), assets) == {}
