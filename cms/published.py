@@ -8,8 +8,10 @@ publications with their poster and cover (`ingest.models.Derivative`), all fetch
 here in one query per kind; what is not made yet shows as a placeholder.
 """
 
+import functools
 import unicodedata
 from dataclasses import dataclass, field
+from urllib.parse import quote
 
 from django.conf import settings
 from django.db.models import Prefetch
@@ -34,8 +36,14 @@ def file_url(name):
     """The stable, permission-checked URL of a stored file (assets.views.serve_file).
 
     Not the storage's own URL: on S3 that is a presigned URL that expires, which a
-    cached page must not embed."""
-    return reverse("sen_file", kwargs={"path": name})
+    cached page must not embed. The prefix is reversed once: a listing has a hundred
+    of these."""
+    return _files_prefix() + quote(name)
+
+
+@functools.cache
+def _files_prefix():
+    return reverse("sen_file", kwargs={"path": "x"})[:-1]
 
 
 def slug_for(text):
