@@ -20,4 +20,12 @@ def public_site(request):
         ],
         "canonical": request.build_absolute_uri(path),
         "og_locale": og_locale_for(translation.get_language()),
+        "menu_pages": _menu_pages(),
     }
+
+
+def _menu_pages():
+    """The site's top-level pages marked "show in menus" (one query, when used)."""
+    from wagtail.models import Page
+
+    return Page.objects.live().public().in_menu().filter(depth=3).order_by("path")

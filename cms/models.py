@@ -1,18 +1,43 @@
 """The public site's pages and the province's own configuration."""
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
 from django.db import models
 from django.urls import reverse
+from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
-from wagtail.admin.panels import FieldPanel
+from modelcluster.fields import ParentalKey
+from wagtail.admin.panels import FieldPanel, InlinePanel
 from wagtail.contrib.settings.models import BaseGenericSetting, register_setting
 from wagtail.fields import RichTextField
-from wagtail.models import Page
+from wagtail.models import Orderable, Page
 
 from .forms import ProvinceSettingsForm
 
 
-class HomePage(Page):
+class SenPage(Page):
+    """What every page of the public site shares: hreflang alternates and the
+    canonical URL from the page's own URL in each language (its slug may be
+    translated, so swapping the language prefix is not enough)."""
+
+    class Meta:
+        abstract = True
+
+    def get_context(self, request, *args, **kwargs):
+        from .languages import public_languages
+
+        context = super().get_context(request, *args, **kwargs)
+        alternates = []
+        for code, _name in public_languages(request):
+            with translation.override(code):
+                alternates.append((code, request.build_absolute_uri(self.get_url(request))))
+        context["alternates"] = alternates
+        context["canonical"] = request.build_absolute_uri(self.get_url(request))
+        return context
+
+
+class HomePage(SenPage):
     """The site's root: a hero photo, the province's introduction, then the latest
     published photos, videos and publications, the topics and the places."""
 
@@ -29,6 +54,7 @@ class HomePage(Page):
 
     content_panels = Page.content_panels + [FieldPanel("introduction"), FieldPanel("hero_photo")]
     max_count = 1
+    subpage_types = ["cms.SectionPage", "cms.ArticlePage", "cms.AlbumPage"]
 
     class Meta:
         verbose_name = _("home page")
@@ -39,6 +65,12 @@ class HomePage(Page):
 
         context = super().get_context(request, *args, **kwargs)
         context.update(home_sections())
+        context["featured_albums"] = (
+            AlbumPage.objects.live()
+            .public()
+            .filter(featured=True)
+            .order_by("-first_published_at")[:4]
+        )
         hero = (
             published.photos().filter(pk=self.hero_photo_id).first() if self.hero_photo_id else None
         )
@@ -61,6 +93,162 @@ class HomePage(Page):
         response = super().serve(request, *args, **kwargs)
         response.sen_expires = response.context_data.get("expires")
         return response
+
+
+class SectionPage(SenPage):
+    """A section of the site that lists its pages, newest first: the press room,
+    "clarifying information", albums."""
+
+    introduction = RichTextField(_("introduction"), blank=True)
+
+    content_panels = Page.content_panels + [FieldPanel("introduction")]
+    subpage_types = ["cms.ArticlePage", "cms.AlbumPage", "cms.SectionPage"]
+
+    class Meta:
+        verbose_name = _("section")
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        children = self.get_children().live().public().specific().order_by("-first_published_at")
+        context["children"] = Paginator(children, 20).get_page(request.GET.get("page"))
+        return context
+
+
+class ArticleKind(models.TextChoices):
+    PRESS_RELEASE = "press_release", _("Press release")
+    CLARIFYING = "clarifying", _("Clarifying information")
+    NEWS = "news", _("News")
+    ABOUT = "about", _("About")
+    CONTACT = "contact", _("Contacts")
+
+
+class ArticlePage(SenPage):
+    """A text page: a press release ("thông cáo báo chí"), clarifying information
+    ("thông tin giải thích, làm rõ"), about, contacts of the spokesperson."""
+
+    kind = models.CharField(_("kind"), max_length=20, choices=ArticleKind.choices)
+    date = models.DateField(_("date"), default=timezone.localdate)
+    introduction = models.TextField(_("introduction"), blank=True)
+    body = RichTextField(_("body"), blank=True)
+
+    content_panels = Page.content_panels + [
+        FieldPanel("kind"),
+        FieldPanel("date"),
+        FieldPanel("introduction"),
+        FieldPanel("body"),
+    ]
+    subpage_types = []
+
+    class Meta:
+        verbose_name = _("article")
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        context["jsonld"] = {
+            "@context": "https://schema.org",
+            "@type": "NewsArticle" if self.kind == ArticleKind.PRESS_RELEASE else "Article",
+            "headline": self.title,
+            "description": self.introduction or None,
+            "datePublished": self.date.isoformat(),
+            "inLanguage": translation.get_language(),
+            "url": context["canonical"],
+        }
+        return context
+
+
+class AlbumPage(SenPage):
+    """A curated, ordered set of published assets with a translated introduction.
+    An item whose asset is not public is left out, never shown."""
+
+    introduction = RichTextField(_("introduction"), blank=True)
+    featured = models.BooleanField(_("featured on the home page"), default=False)
+
+    content_panels = Page.content_panels + [
+        FieldPanel("introduction"),
+        FieldPanel("featured"),
+        InlinePanel("items", label=_("assets"), heading=_("Assets, in order")),
+    ]
+    subpage_types = []
+
+    class Meta:
+        verbose_name = _("album")
+
+    def public_assets(self):
+        """The album's public assets in the editor's order: one query per kind."""
+        from . import published
+
+        items = list(self.items.all())
+        found = {}
+        for kind, field in (
+            ("photos", "photo_id"),
+            ("videos", "video_id"),
+            ("publications", "publication_id"),
+        ):
+            pks = [getattr(item, field) for item in items if getattr(item, field)]
+            if pks:
+                for asset in published.QUERYSETS[kind]().filter(pk__in=pks):
+                    found[(field, asset.pk)] = asset
+        ordered = []
+        for item in items:
+            for field in ("photo_id", "video_id", "publication_id"):
+                asset = found.get((field, getattr(item, field)))
+                if asset is not None:
+                    ordered.append(asset)
+        return published.prepare(ordered)
+
+    def get_context(self, request, *args, **kwargs):
+        from . import published
+
+        context = super().get_context(request, *args, **kwargs)
+        context["assets"] = self.public_assets()
+        context["expires"] = published.earliest_expiry(context["assets"])
+        return context
+
+    def serve(self, request, *args, **kwargs):
+        response = super().serve(request, *args, **kwargs)
+        response.sen_expires = response.context_data.get("expires")
+        return response
+
+
+class AlbumItem(Orderable):
+    """One asset of an album: a photo, a video or a publication."""
+
+    page = ParentalKey(AlbumPage, on_delete=models.CASCADE, related_name="items")
+    photo = models.ForeignKey(
+        "assets.Photo",
+        verbose_name=_("photo"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="+",
+    )
+    video = models.ForeignKey(
+        "assets.Video",
+        verbose_name=_("video"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="+",
+    )
+    publication = models.ForeignKey(
+        "assets.Publication",
+        verbose_name=_("publication"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="+",
+    )
+
+    panels = [FieldPanel("photo"), FieldPanel("video"), FieldPanel("publication")]
+
+    class Meta(Orderable.Meta):
+        verbose_name = _("album item")
+        verbose_name_plural = _("album items")
+
+    def clean(self):
+        chosen = [name for name in ("photo", "video", "publication") if getattr(self, f"{name}_id")]
+        if len(chosen) != 1:
+            raise ValidationError(_("Choose exactly one photo, video or publication."))
 
 
 def default_public_languages():

@@ -1,6 +1,6 @@
 from modeltranslation.translator import TranslationOptions, register
 
-from .models import HomePage, ProvinceSettings
+from .models import AlbumPage, ArticlePage, HomePage, ProvinceSettings, SectionPage
 
 
 @register(HomePage)
@@ -11,3 +11,18 @@ class HomePageTranslation(TranslationOptions):
 @register(ProvinceSettings)
 class ProvinceSettingsTranslation(TranslationOptions):
     fields = ("province_name", "legal_basis")
+
+
+@register(SectionPage)
+class SectionPageTranslation(TranslationOptions):
+    fields = ("introduction",)
+
+
+@register(ArticlePage)
+class ArticlePageTranslation(TranslationOptions):
+    fields = ("introduction", "body")
+
+
+@register(AlbumPage)
+class AlbumPageTranslation(TranslationOptions):
+    fields = ("introduction",)
