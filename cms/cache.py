@@ -17,7 +17,10 @@ the expiry of the first asset it shows (the view says when, in
 the scheduler has not run yet.
 """
 
+import functools
+import hashlib
 import uuid
+from pathlib import Path
 
 from django.conf import settings
 from django.core.cache import caches
@@ -66,6 +69,22 @@ def content_changed(sender, **kwargs):
     purge_on_commit()
 
 
+@functools.cache
+def code_version():
+    """What the pages are made with: templates, static files and compiled catalogues.
+    A deployment that changes any of them makes new keys, so no page rendered by the
+    old code is served by the new one."""
+    digest = hashlib.sha256()
+    roots = [settings.BASE_DIR / "cms" / "templates", settings.BASE_DIR / "cms" / "static"]
+    roots += [Path(p) for p in settings.LOCALE_PATHS][:1]
+    for root in roots:
+        for path in sorted(Path(root).rglob("*")):
+            if path.is_file():
+                stat = path.stat()
+                digest.update(f"{path}:{stat.st_size}:{stat.st_mtime_ns}".encode())
+    return digest.hexdigest()[:12]
+
+
 def _language_prefixes():
     return tuple(f"/{code}/" for code, _name in settings.LANGUAGES)
 
@@ -91,7 +110,7 @@ class PublicPageCacheMiddleware:
 
     def key(self, request):
         path = request.get_full_path()[:1000]
-        return f"sen:page:{generation()}:{request.get_host()}:{path}"
+        return f"sen:page:{code_version()}:{generation()}:{request.get_host()}:{path}"
 
     def __call__(self, request):
         if not self.cacheable(request):

@@ -101,7 +101,7 @@ def test_hreflang_alternates_and_switcher_keep_the_same_asset(visitor, make_phot
     assert alternates["en"] == f"http://testserver/en/photos/{photo.pk}/can-tho-bridge/"
     # Untranslated languages use the Vietnamese slug.
     assert alternates["ja"] == f"http://testserver/ja/photos/{photo.pk}/cau-can-tho/"
-    switcher = doc.xpath("//nav[@class='languages']//a/@href")
+    switcher = doc.xpath("//details[@class='languages']//a/@href")
     assert switcher == [alternates[code] for code in ("vi", "en", "zh-hans", "ja", "ko", "fr")]
     for url in switcher:
         assert page(visitor, url).status_code == 200
