@@ -267,7 +267,82 @@ class DemoLoader:
         self.users = self.load_users()
         self.workflow = self.ensure_workflow()
         self.load_assets()
+        self.load_pages()
         return self.created
+
+    def load_pages(self):
+        """The public site's own pages: press room with a press release, about,
+        contacts, and a featured album of the published demo photos. Kept if they
+        exist (an editor may have changed them)."""
+        from cms.models import AlbumItem, AlbumPage, ArticleKind, ArticlePage, HomePage, SectionPage
+
+        home = HomePage.objects.first()
+        if home is None or home.get_children().exists():
+            return
+        _set_translated(home, "title", {"vi": PROVINCE["vi"], "en": PROVINCE["en"]})
+        _set_translated(
+            home,
+            "introduction",
+            {
+                "vi": "<p>Ảnh, video và ấn phẩm giới thiệu đất và người, lịch sử, văn hoá, "
+                "kinh tế, đầu tư và du lịch của thành phố.</p>",
+                "en": "<p>Photos, videos and publications introducing the city's land and "
+                "people, history, culture, economy, investment and tourism.</p>",
+            },
+        )
+        photos = list(Photo.objects.public().order_by("pk")[:6])
+        home.hero_photo = photos[0] if photos else None
+        home.save_revision().publish()
+
+        def add(parent, page, **names):
+            for field, values in names.items():
+                _set_translated(page, field, values)
+            parent.add_child(instance=page)
+            page.save_revision().publish()
+            return page
+
+        room = add(
+            home,
+            SectionPage(slug="phong-bao-chi", slug_en="press-room", show_in_menus=True),
+            title={"vi": "Phòng báo chí", "en": "Press room"},
+        )
+        add(
+            room,
+            ArticlePage(slug="thong-cao-le-hoi", kind=ArticleKind.PRESS_RELEASE),
+            title={
+                "vi": "Thông cáo báo chí: Lễ hội bánh dân gian Nam Bộ",
+                "en": "Press release: Southern folk cake festival",
+            },
+            introduction={
+                "vi": "Lễ hội diễn ra tại Bến Ninh Kiều, mời phóng viên đăng ký tác nghiệp.",
+                "en": "The festival takes place at Ninh Kieu wharf; reporters may register.",
+            },
+        )
+        add(
+            home,
+            ArticlePage(
+                slug="gioi-thieu", slug_en="about", kind=ArticleKind.ABOUT, show_in_menus=True
+            ),
+            title={"vi": "Giới thiệu", "en": "About"},
+            body={
+                "vi": "<p>Cơ sở dữ liệu quảng bá hình ảnh do Sở Văn hoá, Thể thao và Du lịch quản lý.</p>",
+                "en": "<p>The image promotion database, managed by the Department of Culture, Sports and Tourism.</p>",
+            },
+        )
+        add(
+            home,
+            ArticlePage(
+                slug="lien-he", slug_en="contacts", kind=ArticleKind.CONTACT, show_in_menus=True
+            ),
+            title={"vi": "Liên hệ", "en": "Contacts"},
+            body={
+                "vi": "<p>Người phát ngôn: Văn phòng Sở Văn hoá, Thể thao và Du lịch.</p>",
+                "en": "<p>Spokesperson: Office of the Department of Culture, Sports and Tourism.</p>",
+            },
+        )
+        album = AlbumPage(slug="song-nuoc", slug_en="river-life", featured=True)
+        album.items = [AlbumItem(photo=photo) for photo in photos]
+        add(home, album, title={"vi": "Sông nước miền Tây", "en": "River life in the Mekong Delta"})
 
     def load_places(self):
         places = {}
