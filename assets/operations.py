@@ -127,6 +127,14 @@ def ensure_role_groups():
     )
     groups[AUDITORS].permissions.add(*review_record)
     groups[ADMINISTRATORS].permissions.add(*review_record)
+    # Media kits for the press (press/): the managing department makes and shares
+    # them; auditors read them and their download logs.
+    # The download log is written by the site only: no one adds or edits it.
+    press = Permission.objects.filter(content_type__app_label="press")
+    readable = press.filter(codename__startswith="view_")
+    for group in (groups[REVIEWERS], groups[ADMINISTRATORS]):
+        group.permissions.add(*press.filter(codename__endswith="_mediakit"), *readable)
+    groups[AUDITORS].permissions.add(*readable)
     return groups
 
 

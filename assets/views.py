@@ -122,24 +122,31 @@ def download_photo(request, pk, size):
     if derivative is None:
         raise Http404
     filename = f"{slugify(photo.title_en or photo.title_vi) or 'photo'}-{photo.pk}-{size}.jpg"
-    storage = derivative.file.storage
+    return send_download(derivative.file, filename, "image/jpeg")
+
+
+def send_download(file, filename, content_type):
+    """A stored file as an attachment: from nginx (X-Accel-Redirect), from the bucket
+    (a short-lived presigned URL) or, on the embedded default, streamed by Django.
+    The caller has checked that the public may have it."""
+    storage = file.storage
     if hasattr(storage, "bucket_name"):
         return HttpResponseRedirect(
             storage.url(
-                derivative.file.name,
+                file.name,
                 parameters={"ResponseContentDisposition": f'attachment; filename="{filename}"'},
             )
         )
     if settings.SEN_X_ACCEL_REDIRECT_PREFIX:
-        response = HttpResponse(content_type="image/jpeg")
-        response["X-Accel-Redirect"] = settings.SEN_X_ACCEL_REDIRECT_PREFIX + derivative.file.name
+        response = HttpResponse(content_type=content_type)
+        response["X-Accel-Redirect"] = settings.SEN_X_ACCEL_REDIRECT_PREFIX + file.name
         response["Content-Disposition"] = f'attachment; filename="{filename}"'
     else:
         response = FileResponse(
-            storage.open(derivative.file.name, "rb"),
-            content_type="image/jpeg",
+            storage.open(file.name, "rb"),
+            content_type=content_type,
             as_attachment=True,
             filename=filename,
         )
-    response["Cache-Control"] = "public, max-age=300"
+    response["Cache-Control"] = "private, no-store"
     return response

@@ -56,8 +56,16 @@ def purge_on_commit(**kwargs):
     transaction.on_commit(purge)
 
 
-PUBLIC_APPS = {"assets", "cms", "wagtailcore", "ingest"}
-IGNORED_MODELS = {"job", "contentcheck", "revision", "workflowstate", "taskstate", "modellogentry"}
+PUBLIC_APPS = {"assets", "cms", "wagtailcore", "ingest", "press"}
+IGNORED_MODELS = {
+    "job",
+    "contentcheck",
+    "revision",
+    "workflowstate",
+    "taskstate",
+    "modellogentry",
+    "mediakitdownload",
+}
 
 
 def content_changed(sender, **kwargs):

@@ -11,6 +11,8 @@ UNPREFIXED_PATHS = (
     "/static/",
     "/i18n/",
     "/download/",
+    "/press/",
+    "/sitemap",
 )
 
 

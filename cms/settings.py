@@ -67,6 +67,7 @@ INSTALLED_APPS = [
     "assets",
     "review",
     "ingest",
+    "press",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -346,6 +347,7 @@ SEN_PAGE_CACHE = "default"
 SEN_PAGE_CACHE_SECONDS = env.int("SEN_PAGE_CACHE_SECONDS", default=300)
 SEN_SITEMAP_PAGE_SIZE = env.int("SEN_SITEMAP_PAGE_SIZE", default=5000)
 SEN_HOME_PLACES = 12
+SEN_MEDIA_KIT_DAYS = env.int("SEN_MEDIA_KIT_DAYS", default=14)
 
 TASKS = {
     "default": {

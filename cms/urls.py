@@ -7,6 +7,7 @@ from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
 from assets.views import download_photo, serve_file
+from press import urls as press_urls
 
 from . import views
 from .feeds import LatestAssetsFeed
@@ -38,6 +39,7 @@ urlpatterns = [
     # Licence-checked downloads with the credit embedded (published photos only).
     path("download/photo/<int:pk>/<slug:size>/", download_photo, name="sen_download_photo"),
     path("robots.txt", views.robots_txt, name="robots_txt"),
+    *press_urls.urlpatterns,
     path(
         "sitemap.xml",
         _sitemap_view(sitemap_views.index),
@@ -65,6 +67,7 @@ urlpatterns += i18n_patterns(
     path("places/<int:pk>/", views.place, name="public_place_short"),
     path("places/<int:pk>/<slug:slug>/", views.place, name="public_place"),
     path("feed.atom", LatestAssetsFeed(), name="public_feed"),
+    *press_urls.page_urlpatterns,
     path("", include(wagtail_urls)),
     prefix_default_language=True,
 )

@@ -50,6 +50,8 @@ PUBLIC_SITE_FILES = ("cms/views.py", "cms/forms.py", "cms/feeds.py", "cms/publis
 
 
 def is_public_site(path):
+    if path.startswith("press/templates/press/kit"):
+        return True
     if path.startswith("cms/templates/"):
         return not path.startswith("cms/templates/wagtailusers/")
     return path in PUBLIC_SITE_FILES

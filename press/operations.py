@@ -1,0 +1,103 @@
+"""What a media kit's link offers: its items that are still public, and for each
+the files a journalist may take (photos: the download sizes their licence allows,
+with the credit embedded; videos: the web copy; publications: each edition's PDF)."""
+
+from django.conf import settings
+from django.http import Http404
+from django.utils.text import slugify
+
+from assets.models import Photo, Video
+from cms import published
+from ingest.models import Derivative
+
+from .models import MediaKit, MediaKitDownload
+
+FIELDS = (("photo_id", "photos"), ("video_id", "videos"), ("publication_id", "publications"))
+
+
+def valid_kit(token):
+    """The kit behind a link, or 404; an expired kit is answered by the view."""
+    kit = MediaKit.objects.filter(token=token).first()
+    if kit is None or not token:
+        raise Http404
+    return kit
+
+
+def public_items(kit):
+    """The kit's public assets in order, prepared for cards (one query per kind)."""
+    items = list(kit.items.all())
+    found = {}
+    for field, kind in FIELDS:
+        pks = [getattr(item, field) for item in items if getattr(item, field)]
+        if pks:
+            for asset in published.QUERYSETS[kind]().filter(pk__in=pks):
+                found[(kind, asset.pk)] = asset
+    ordered = [
+        found[(kind, getattr(item, field))]
+        for item in items
+        for field, kind in FIELDS
+        if (kind, getattr(item, field)) in found
+    ]
+    assets = published.prepare(ordered)
+    photos = [a for a in assets if isinstance(a, Photo)]
+    made = {
+        (d.image_id, d.name.removeprefix("download-")): d
+        for d in Derivative.objects.filter(
+            image__in=[p.image_id for p in photos], name__startswith="download-"
+        )
+    }
+    for asset in assets:
+        asset.kit_files = files_of(asset, made)
+    return assets
+
+
+def files_of(asset, made):
+    if isinstance(asset, Photo):
+        allowed = (asset.licence.download_sizes or []) if asset.licence else []
+        return [
+            {
+                "size": size,
+                "width": made[(asset.image_id, size)].width,
+                "height": made[(asset.image_id, size)].height,
+            }
+            for size in allowed
+            if (asset.image_id, size) in made
+        ]
+    if isinstance(asset, Video):
+        return [{"size": "video"}]
+    return [{"size": edition.language} for edition in asset.editions.all()]
+
+
+def file_for(kit, kind, pk, size):
+    """(file, filename, content type) of one file of a kit, logged; 404 otherwise."""
+    if kind not in published.KINDS or kit.expired:
+        raise Http404
+    field = {"photos": "photo_id", "videos": "video_id", "publications": "publication_id"}[kind]
+    if not kit.items.filter(**{field: pk}).exists():
+        raise Http404
+    asset = published.QUERYSETS[kind]().filter(pk=pk).first()
+    if asset is None:
+        raise Http404
+    stem = slugify(asset.title_en or asset.title_vi) or kind[:-1]
+    if isinstance(asset, Photo):
+        allowed = (asset.licence.download_sizes or []) if asset.licence else []
+        derivative = Derivative.objects.filter(
+            image=asset.image_id, name=f"download-{size}"
+        ).first()
+        if size not in allowed or derivative is None:
+            raise Http404
+        result = derivative.file, f"{stem}-{asset.pk}-{size}.jpg", "image/jpeg"
+    elif isinstance(asset, Video):
+        if size != "video":
+            raise Http404
+        web = Derivative.objects.filter(media=asset.media_id, name="web-mp4").first()
+        result = (web.file if web else asset.media.file), f"{stem}-{asset.pk}.mp4", "video/mp4"
+    else:
+        edition = asset.editions.filter(language=size).select_related("document").first()
+        if edition is None or size not in dict(settings.LANGUAGE_NAMES):
+            raise Http404
+        result = edition.document.file, f"{stem}-{asset.pk}-{size}.pdf", "application/pdf"
+    MediaKitDownload.objects.create(
+        kit=kit, kind=kind, asset_id=asset.pk, asset_title=asset.title_vi or "", size=size
+    )
+    return result
