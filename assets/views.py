@@ -97,7 +97,13 @@ def serve_file(request, path):
     # Public files may be cached anywhere; the rest only by the user's own browser,
     # and not kept: a withdrawn asset must not linger in a shared cache.
     response["Cache-Control"] = "public, max-age=300" if public else "private, no-store"
-    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    # Nothing in a stored file may run in Sen's origin. A PDF is the exception that
+    # proves it: browsers show it in their own viewer, which `sandbox` and
+    # `object-src 'none'` would block (the viewer does not run in the origin).
+    if content_type == "application/pdf":
+        response["Content-Security-Policy"] = "frame-ancestors 'self'"
+    else:
+        response["Content-Security-Policy"] = "default-src 'none'; sandbox"
     return response
 
 
