@@ -239,7 +239,10 @@ def test_publication_page_lists_editions_with_worktranslation(
     editions = doc.xpath("//li[@class='edition']")
     assert [e.get("lang") for e in editions] == ["vi", "en", "ja"]
     pdf = doc.xpath("//li[@class='edition']//a[@class='edition__read']/@href")[1]
-    assert visitor.get(pdf)["Content-Type"] == "application/pdf"
+    pdf_response = visitor.get(pdf)
+    assert pdf_response["Content-Type"] == "application/pdf"
+    # The browser's PDF viewer would be blocked by a sandbox CSP.
+    assert "sandbox" not in pdf_response["Content-Security-Policy"]
     [data] = jsonld(response)
     assert data["@type"] == "DigitalDocument"
     assert data["inLanguage"] == "en"  # the visitor's language edition comes first
