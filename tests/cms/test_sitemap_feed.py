@@ -104,3 +104,37 @@ def test_atom_feed_per_language(visitor, make_photo):
     assert xml(visitor, "/vi/feed.atom").xpath("//atom:entry/atom:title/text()", namespaces=NS) == [
         "Ảnh mới"
     ]
+
+
+def test_video_sitemap_entry_is_valid(visitor, organisation, media_dirs, publish, schema):
+    from django.core.files.base import ContentFile
+
+    from assets.models import Licence, SenMedia, Video
+
+    from ..ingest.test_bulk_upload import small_mp4
+
+    media = SenMedia.objects.create(
+        title="Clip",
+        collection=organisation.collection,
+        type="video",
+        file=ContentFile(small_mp4(), name="clip.mp4"),
+    )
+    video = publish(
+        Video.objects.create(
+            title="Phim",
+            title_vi="Phim Cần Thơ về đêm, một phim rất dài " * 5,
+            organisation=organisation,
+            media=media,
+            licence=Licence.objects.get(code="cc-by-4.0"),
+            live=False,
+        )
+    )
+    sitemap = xml(visitor, "/sitemap-videos.xml")
+    schema.assertValid(sitemap)
+    ns = {**NS, "v": "http://www.google.com/schemas/sitemap-video/1.1"}
+    thumbnails = sitemap.xpath("//v:video/v:thumbnail_loc/text()", namespaces=ns)
+    assert len(thumbnails) == 6  # in each language's entry
+    assert visitor.get(thumbnails[0].removeprefix("http://testserver")).status_code == 200
+    content = sitemap.xpath("string(//v:video/v:content_loc)", namespaces=ns)
+    assert visitor.get(content.removeprefix("http://testserver")).status_code == 200
+    assert f"/videos/{video.pk}/" in sitemap.xpath("string(//s:url/s:loc)", namespaces=ns)
