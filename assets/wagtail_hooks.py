@@ -191,7 +191,7 @@ class VideoViewSet(AssetViewSet):
                 InlinePanel(
                     "subtitles",
                     heading=_("Subtitle tracks (WebVTT)"),
-                    panels=[FieldPanel("language"), FieldPanel("file")],
+                    panels=[FieldPanel("language"), FieldPanel("kind"), FieldPanel("file")],
                 ),
             ),
             rights_tab(),

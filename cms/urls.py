@@ -39,6 +39,8 @@ urlpatterns = [
     # Licence-checked downloads with the credit embedded (published photos only).
     path("download/photo/<int:pk>/<slug:size>/", download_photo, name="sen_download_photo"),
     path("robots.txt", views.robots_txt, name="robots_txt"),
+    # Browsers ask for it (a PDF tab, bookmarks); the icon is an SVG.
+    path("favicon.ico", views.favicon),
     *press_urls.urlpatterns,
     path(
         "sitemap.xml",

@@ -158,6 +158,14 @@ def search(request):
 
 
 @require_safe
+def favicon(request):
+    """Browsers ask for /favicon.ico (a PDF tab, bookmarks); Sen's icon is an SVG."""
+    from django.templatetags.static import static
+
+    return redirect(static("cms/favicon.svg"), permanent=True)
+
+
+@require_safe
 def robots_txt(request):
     context = {"sitemap": request.build_absolute_uri("/sitemap.xml")}
     return TemplateResponse(request, "cms/robots.txt", context, content_type="text/plain")

@@ -368,8 +368,16 @@ def validate_webvtt(uploaded):
 class VideoSubtitle(Orderable):
     """A WebVTT subtitle track in one language, attached by the editor."""
 
+    class Kind(models.TextChoices):
+        SUBTITLES = "subtitles", _("Subtitles (what is said, translated)")
+        # WCAG 1.2.2: captions also describe sounds, for viewers who cannot hear.
+        CAPTIONS = "captions", _("Captions (speech and sounds, for viewers who cannot hear)")
+
     video = ParentalKey(Video, on_delete=models.CASCADE, related_name="subtitles")
     language = models.CharField(_("language"), max_length=10, choices=CONTENT_LANGUAGE_CHOICES)
+    kind = models.CharField(
+        _("kind of track"), max_length=10, choices=Kind.choices, default=Kind.SUBTITLES
+    )
     file = models.FileField(
         _("WebVTT file"), upload_to="subtitles/", validators=[validate_webvtt], max_length=255
     )

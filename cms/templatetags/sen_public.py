@@ -2,6 +2,7 @@
 query: they present what cms.published fetched."""
 
 import json
+import unicodedata
 
 from django import template
 from django.utils.safestring import mark_safe
@@ -33,3 +34,9 @@ def file_url(name):
     from ..published import file_url as url
 
     return url(name)
+
+
+@register.filter
+def nfc(value):
+    """NFC text: Django's own name for Vietnamese ("Tiếng Việt") is decomposed."""
+    return unicodedata.normalize("NFC", str(value))

@@ -191,6 +191,14 @@ def make_video(organisation, media_dirs, **fields):
     )
     VideoSubtitle.objects.create(
         video=video,
+        language="vi",
+        kind=VideoSubtitle.Kind.CAPTIONS,
+        file=ContentFile(
+            "WEBVTT\n\n00:00.000 --> 00:01.000\n[Nhạc] Xin chào\n".encode(), name="vi.vtt"
+        ),
+    )
+    VideoSubtitle.objects.create(
+        video=video,
         language="en",
         file=ContentFile(b"WEBVTT\n\n00:00.000 --> 00:01.000\nHello\n", name="en.vtt"),
     )
@@ -204,8 +212,13 @@ def test_video_page_has_a_player_with_subtitles_and_videoobject(
     response = page(visitor, published.public_url(video, "en"))
     doc = tree(response)
     assert doc.xpath("//video/source[@type='video/mp4']/@src")
-    [track] = doc.xpath("//video//track")  # libxml2 does not know <source> is void
-    assert track.get("srclang") == "en" and track.get("default") is not None
+    tracks = doc.xpath("//video//track")  # libxml2 does not know <source> is void
+    assert [(t.get("srclang"), t.get("kind")) for t in tracks] == [
+        ("vi", "captions"),
+        ("en", "subtitles"),
+    ]
+    track = tracks[1]
+    assert track.get("default") is not None
     assert visitor.get(track.get("src")).status_code == 200
     [data] = jsonld(response)
     assert data["@type"] == "VideoObject"
@@ -381,3 +394,14 @@ def test_the_file_of_a_rendition_on_the_page_reaches_the_visitor(visitor, make_p
     src = doc.xpath("string(//picture//img/@src)")
     assert visitor.get(src).status_code == 200
     assert reverse("sen_file", kwargs={"path": "x"}).startswith("/files/")
+
+
+def test_language_names_are_nfc_and_favicon_answers(visitor, make_photo):
+    import unicodedata
+
+    doc = tree(page(visitor, published.public_url(make_photo(), "en")))
+    names = doc.xpath("//details[@class='languages']//a/text()")
+    assert "Tiếng Việt" in [unicodedata.normalize("NFC", n) for n in names]
+    assert all(unicodedata.is_normalized("NFC", name) for name in names)
+    response = visitor.get("/favicon.ico")
+    assert response.status_code == 301 and response["Location"].endswith("favicon.svg")
