@@ -30,6 +30,33 @@ def django_db_setup(django_db_setup, django_db_blocker):
                 connection._test_serialized_contents = connection.creation.serialize_db_to_string()
 
 
+# Under pytest-xdist (`make test` and CI run `-n auto`), modules whose tests share a
+# costly module-scoped fixture are sent whole to one worker, so that it is built once;
+# every other test goes on its own to whichever worker is free. pytest-xdist's
+# `xdist_group` mark would say the same, but its `--dist loadgroup` does not group
+# under pytest 9.2 (pytest-dev/pytest-xdist#1386): it renames node ids, which pytest 9.2
+# no longer allows. Paths are relative to the repository root, as node ids are.
+ONE_WORKER_MODULES = {
+    "tests/assets/test_demo.py",  # the demo, loaded once (about a minute)
+    "tests/test_storage_s3.py",  # one moto server
+}
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_xdist_make_scheduler(config, log):
+    """`--dist loadgroup` (pyproject.toml), grouping ONE_WORKER_MODULES."""
+    if config.getvalue("dist") != "loadgroup":
+        return None
+    from xdist.scheduler import LoadGroupScheduling
+
+    class Scheduling(LoadGroupScheduling):
+        def _split_scope(self, nodeid):
+            module = nodeid.split("::", 1)[0]
+            return module if module in ONE_WORKER_MODULES else super()._split_scope(nodeid)
+
+    return Scheduling(config, log)
+
+
 def pytest_sessionfinish(session, exitstatus):
     shutil.rmtree(os.environ["SEN_VAR_DIR"], ignore_errors=True)
 

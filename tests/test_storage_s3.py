@@ -59,6 +59,42 @@ def http_get(url):
         return error.code, error.read()
 
 
+def start_moto_server(command, attempts=3):
+    """(process, endpoint) of a moto server answering on a free loopback port. The port
+    is free when chosen, but another process (an xdist worker's live server) may take
+    it before moto binds it: moto then exits, and another port is tried."""
+    env = {**os.environ, "NO_PROXY": "127.0.0.1", "no_proxy": "127.0.0.1"}
+    for _attempt in range(attempts):
+        endpoint = f"http://127.0.0.1:{free_port()}"
+        server = subprocess.Popen(
+            [command, "-H", "127.0.0.1", "-p", endpoint.rsplit(":", 1)[1]],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+            env=env,
+        )
+        deadline = time.monotonic() + 30
+        while server.poll() is None:
+            try:
+                if http_get(f"{endpoint}/moto-api/")[0] == 200:
+                    return server, endpoint
+            except OSError:
+                pass
+            if time.monotonic() > deadline:
+                stop(server)
+                pytest.fail("moto_server did not answer within 30 s")
+            time.sleep(0.1)
+    pytest.fail(f"moto_server exited with {server.returncode} ({attempts} ports tried)")
+
+
+def stop(server):
+    server.terminate()
+    try:
+        server.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        server.kill()
+        server.wait()
+
+
 @pytest.fixture(scope="module")
 def s3_endpoint():
     """A moto S3 server on 127.0.0.1, with an empty bucket and no public policy: every
@@ -66,38 +102,13 @@ def s3_endpoint():
     command = moto_server_command()
     if not command:
         pytest.fail("moto_server is not installed (pip install 'moto[server]')")
-    port = free_port()
-    endpoint = f"http://127.0.0.1:{port}"
-    env = {**os.environ, "NO_PROXY": "127.0.0.1", "no_proxy": "127.0.0.1"}
-    server = subprocess.Popen(
-        [command, "-H", "127.0.0.1", "-p", str(port)],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-        env=env,
-    )
+    server, endpoint = start_moto_server(command)
     try:
-        deadline = time.monotonic() + 30
-        while True:
-            if server.poll() is not None:
-                pytest.fail(f"moto_server exited with {server.returncode}")
-            try:
-                if http_get(f"{endpoint}/moto-api/")[0] == 200:
-                    break
-            except OSError:
-                pass
-            if time.monotonic() > deadline:
-                pytest.fail("moto_server did not answer within 30 s")
-            time.sleep(0.1)
         client = s3_client(endpoint)
         client.create_bucket(Bucket=BUCKET)
         yield endpoint
     finally:
-        server.terminate()
-        try:
-            server.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            server.kill()
-            server.wait()
+        stop(server)
 
 
 def s3_client(endpoint):

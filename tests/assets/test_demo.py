@@ -1,20 +1,59 @@
-"""`make run` loads the demo from shared/demo-media; running it twice must change nothing."""
+"""`make run` loads the demo from shared/demo-media; running it twice must change nothing.
+
+Loading it takes about a minute (every file goes through the ingest pipeline), so the
+module loads it once, in a transaction rolled back after its last test, and each test
+runs in a savepoint inside it, as Django's `setUpTestData` does: what one test changes
+(the second load of the idempotence test) is gone before the next. The module is sent
+whole to one xdist worker (ONE_WORKER_MODULES in tests/conftest.py), so that the demo is
+loaded once per run.
+"""
 
 import csv
 import io
+import shutil
 from pathlib import Path
 
 import pytest
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
+from django.db import transaction
 
 from assets import operations
 from assets.models import Organisation, Photo, Place, Publication, SenImage, Video
 
+from ..conftest import _InlineTransaction
+
 DEMO_MEDIA = Path(settings.BASE_DIR).parent / "shared" / "demo-media"
 
 pytestmark = pytest.mark.django_db
+
+
+def _empty_media_dirs():
+    for folder in (settings.PRIVATE_ROOT, settings.MEDIA_ROOT):
+        shutil.rmtree(folder, ignore_errors=True)
+        folder.mkdir(parents=True, exist_ok=True)
+
+
+@pytest.fixture(scope="module")
+def demo(django_db_setup, django_db_blocker):
+    """The demo loaded into empty media folders, with the ingest pipeline run inline as
+    tests/conftest.py's `_pipeline_inline` runs it for every test (that fixture is
+    per test, so it is applied here again); rolled back, files removed, at the end."""
+    with django_db_blocker.unblock():
+        atomic = transaction.atomic()
+        atomic.__enter__()
+    try:
+        _empty_media_dirs()
+        with django_db_blocker.unblock(), pytest.MonkeyPatch.context() as patch:
+            patch.setattr("ingest.operations.transaction", _InlineTransaction())
+            call_command("load_demo", media=str(DEMO_MEDIA), stdout=io.StringIO())
+        yield
+    finally:
+        with django_db_blocker.unblock():
+            transaction.set_rollback(True)
+            atomic.__exit__(None, None, None)
+        _empty_media_dirs()
 
 
 def counts():
@@ -35,8 +74,7 @@ def manifest_rows(kind):
         return [row for row in csv.DictReader(handle) if row["kind"] == kind]
 
 
-def test_demo_loads_every_manifest_file_once_and_is_idempotent(media_dirs):
-    call_command("load_demo", media=str(DEMO_MEDIA), stdout=io.StringIO())
+def test_demo_loads_every_manifest_file_once_and_is_idempotent(demo):
     first = counts()
     call_command("load_demo", media=str(DEMO_MEDIA), stdout=io.StringIO())
     assert counts() == first
@@ -49,8 +87,7 @@ def test_demo_loads_every_manifest_file_once_and_is_idempotent(media_dirs):
     assert first["publications"] == len(manifest_rows("publication")) - 1
 
 
-def test_demo_assets_carry_manifest_metadata_and_show_the_lifecycle(media_dirs):
-    call_command("load_demo", media=str(DEMO_MEDIA), stdout=io.StringIO())
+def test_demo_assets_carry_manifest_metadata_and_show_the_lifecycle(demo):
     row = next(r for r in manifest_rows("photo") if "floating-market" in r["path"])
     photo = Photo.objects.get(image__file__contains="floating-market")
     assert photo.title_vi == row["title_vi"]
@@ -68,8 +105,7 @@ def test_demo_assets_carry_manifest_metadata_and_show_the_lifecycle(media_dirs):
     assert withdrawn.count() == 1
 
 
-def test_demo_accounts_have_their_roles(media_dirs):
-    call_command("load_demo", media=str(DEMO_MEDIA), stdout=io.StringIO())
+def test_demo_accounts_have_their_roles(demo):
     User = get_user_model()
     assert User.objects.get(username="admin").is_superuser
     reviewer = User.objects.get(username="reviewer")
