@@ -23,7 +23,14 @@ $(VENV)/.installed-test: requirements-test.txt requirements.txt $(VENV)/.install
 
 install: $(VENV)/.installed
 
-install-test: $(VENV)/.installed-test system-packages
+install-test: $(VENV)/.installed-test system-packages node_modules/.package-lock.json
+
+# axe-core and Lighthouse for the public site's browser tests (package.json, pinned by
+# package-lock.json). Node.js and npm come with the machine; Debian's are enough where missing.
+node_modules/.package-lock.json: package.json package-lock.json
+	@command -v npm >/dev/null || { SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq --no-install-recommends nodejs npm >/dev/null; }
+	npm ci --no-audit --no-fund --loglevel=error
 
 # What `make run` needs from Debian: libmagic (type sniffing), gettext (catalogues),
 # ffmpeg (video checks, posters, web copies), poppler (PDF covers and previews),
@@ -44,7 +51,7 @@ system-packages:
 	fi
 
 compilemessages: install run-packages
-	SEN_ENV=dev $(PY) manage.py compilemessages --ignore=.venv --ignore=var -v 0
+	SEN_ENV=dev $(PY) manage.py compilemessages --ignore=.venv --ignore=var --ignore=node_modules -v 0
 
 migrate: install compilemessages
 	SEN_ENV=dev $(PY) manage.py migrate --noinput -v 0
@@ -65,8 +72,11 @@ run: demo
 worker: install
 	SEN_ENV=dev $(PY) manage.py db_worker
 
+# One pytest-xdist worker per core (`TEST_WORKERS=0 make test` for one process); each
+# worker has its own test database and var folder (tests/sen_env.py).
+TEST_WORKERS ?= auto
 test: install-test compilemessages
-	$(PY) -m pytest
+	$(PY) -m pytest -n $(TEST_WORKERS)
 
 test-fast: install-test compilemessages
 	$(PY) -m pytest -m "not e2e"
@@ -88,7 +98,7 @@ migrations-check: install
 	SEN_ENV=test $(PY) manage.py makemigrations --check --dry-run --noinput
 
 messages: install
-	SEN_ENV=dev $(PY) manage.py makemessages -l vi -l en --ignore=.venv --ignore=var --ignore=tests --no-obsolete
+	SEN_ENV=dev $(PY) manage.py makemessages -l vi -l en -l zh_Hans -l ja -l ko -l fr --ignore=.venv --ignore=var --ignore=tests --ignore=bench --ignore=node_modules --no-obsolete
 
 ci: lint migrations-check i18n-check test
 

@@ -1,0 +1,36 @@
+// Lighthouse on several pages in one node process (node's start-up and Lighthouse's
+// set-up cost seconds per run), against a chromium that is already running.
+// Called by tests/e2e/test_public_site.py:
+//
+//   node tests/e2e/lighthouse.mjs PRESET PORT OUTPUT_DIR NAME URL [NAME URL ...]
+//
+// PRESET is "desktop" (Lighthouse's --preset=desktop) or "mobile" (its default); it
+// writes OUTPUT_DIR/lighthouse-NAME.report.json and .report.html for each page.
+import { writeFileSync } from "node:fs";
+import { join } from "node:path";
+
+import lighthouse from "lighthouse";
+import desktopConfig from "lighthouse/core/config/desktop-config.js";
+
+const [preset, port, outputDir, ...pages] = process.argv.slice(2);
+const config = { desktop: desktopConfig, mobile: undefined }[preset];
+if (config === undefined && preset !== "mobile") throw new Error(`unknown preset ${preset}`);
+const flags = {
+  port: Number(port),
+  output: ["json", "html"],
+  logLevel: "error",
+  onlyCategories: ["performance", "accessibility", "best-practices", "seo"],
+  // The back/forward cache check navigates away and back again: seconds, for an
+  // audit that no category scores.
+  skipAudits: ["bf-cache"],
+  disableFullPageScreenshot: true,
+};
+
+for (let i = 0; i < pages.length; i += 2) {
+  const [name, url] = [pages[i], pages[i + 1]];
+  const result = await lighthouse(url, flags, config);
+  if (!result) throw new Error(`Lighthouse returned nothing for ${url}`);
+  const [json, html] = result.report;
+  writeFileSync(join(outputDir, `lighthouse-${name}.report.json`), json);
+  writeFileSync(join(outputDir, `lighthouse-${name}.report.html`), html);
+}
