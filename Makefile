@@ -79,7 +79,7 @@ test: install-test compilemessages
 	$(PY) -m pytest -n $(TEST_WORKERS)
 
 test-fast: install-test compilemessages
-	$(PY) -m pytest -m "not e2e"
+	$(PY) -m pytest -n $(TEST_WORKERS) -m "not e2e"
 
 lint: install-test
 	$(PY) -m ruff check .
