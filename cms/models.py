@@ -174,27 +174,10 @@ class AlbumPage(SenPage):
         verbose_name = _("album")
 
     def public_assets(self):
-        """The album's public assets in the editor's order: one query per kind."""
+        """The album's public assets in the editor's order."""
         from . import published
 
-        items = list(self.items.all())
-        found = {}
-        for kind, field in (
-            ("photos", "photo_id"),
-            ("videos", "video_id"),
-            ("publications", "publication_id"),
-        ):
-            pks = [getattr(item, field) for item in items if getattr(item, field)]
-            if pks:
-                for asset in published.QUERYSETS[kind]().filter(pk__in=pks):
-                    found[(field, asset.pk)] = asset
-        ordered = []
-        for item in items:
-            for field in ("photo_id", "video_id", "publication_id"):
-                asset = found.get((field, getattr(item, field)))
-                if asset is not None:
-                    ordered.append(asset)
-        return published.prepare(ordered)
+        return published.public_assets_of(self.items.all())
 
     def get_context(self, request, *args, **kwargs):
         from . import published

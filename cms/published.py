@@ -236,3 +236,26 @@ def search(kind, query):
     from assets.text import fold
 
     return QUERYSETS[kind]().search(fold(query), operator="and")
+
+
+ITEM_FIELDS = (("photo_id", "photos"), ("video_id", "videos"), ("publication_id", "publications"))
+
+
+def public_assets_of(items):
+    """The public assets that items (album items, media kit items: each a photo, a
+    video or a publication) point at, in the items' order and prepared for cards;
+    a non-public one is left out. One query per kind, whatever the number of items."""
+    items = list(items)
+    found = {}
+    for column, kind in ITEM_FIELDS:
+        pks = [getattr(item, column) for item in items if getattr(item, column)]
+        if pks:
+            for asset in QUERYSETS[kind]().filter(pk__in=pks):
+                found[(column, asset.pk)] = asset
+    ordered = [
+        found[(column, getattr(item, column))]
+        for item in items
+        for column, _kind in ITEM_FIELDS
+        if (column, getattr(item, column)) in found
+    ]
+    return prepare(ordered)

@@ -12,8 +12,6 @@ from ingest.models import Derivative
 
 from .models import MediaKit, MediaKitDownload
 
-FIELDS = (("photo_id", "photos"), ("video_id", "videos"), ("publication_id", "publications"))
-
 
 def valid_kit(token):
     """The kit behind a link, or 404; an expired kit is answered by the view."""
@@ -25,20 +23,7 @@ def valid_kit(token):
 
 def public_items(kit):
     """The kit's public assets in order, prepared for cards (one query per kind)."""
-    items = list(kit.items.all())
-    found = {}
-    for field, kind in FIELDS:
-        pks = [getattr(item, field) for item in items if getattr(item, field)]
-        if pks:
-            for asset in published.QUERYSETS[kind]().filter(pk__in=pks):
-                found[(kind, asset.pk)] = asset
-    ordered = [
-        found[(kind, getattr(item, field))]
-        for item in items
-        for field, kind in FIELDS
-        if (kind, getattr(item, field)) in found
-    ]
-    assets = published.prepare(ordered)
+    assets = published.public_assets_of(kit.items.all())
     photos = [a for a in assets if isinstance(a, Photo)]
     made = {
         (d.image_id, d.name.removeprefix("download-")): d
