@@ -416,3 +416,12 @@ def python():
     """The project's interpreter (the venv), whatever runs this script."""
     venv = ROOT / ".venv" / "bin" / "python"
     return str(venv) if venv.exists() else sys.executable
+
+
+def free_port():
+    """A TCP port free on the loopback interface now."""
+    import socket
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]

@@ -32,7 +32,6 @@ import os
 import re
 import shutil
 import signal
-import socket
 import sqlite3
 import subprocess
 import sys
@@ -289,12 +288,6 @@ class MemorySampler(threading.Thread):
             ", ".join(f"{name} {peak:.0f} MB" for name, peak in sorted(self.child_peaks.items()))
             or "none seen"
         )
-
-
-def free_port():
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 # --- The HTTP client --------------------------------------------------------------------------
@@ -571,7 +564,7 @@ def main():
             "worker",
             [benchlib.python(), "manage.py", "db_worker", "--no-startup-delay", "--no-reload"],
         )
-        port = free_port()
+        port = benchlib.free_port()
         server = processes.start(
             "server",
             [benchlib.python(), "manage.py", "runserver", f"127.0.0.1:{port}", "--noreload"],

@@ -156,7 +156,7 @@ def child_setup(count, manifest_path):
         made += size
         if made == 1000 or (made == count and count < 1000):
             targets = _targets(topics)
-            counts["1000"] = _query_counts(targets)
+            counts[str(made)] = _query_counts(targets)
         print(f"  {made:,} photos ({time.perf_counter() - started:.0f} s)", flush=True)
     counts[str(count)] = _query_counts(targets)
     middle = Photo.objects.order_by("pk")[count // 2]
@@ -277,7 +277,7 @@ def wait_for(port, process, timeout=60):
 
 
 def serve_and_measure(env, label, targets, args, log):
-    port = benchlib_free_port()
+    port = benchlib.free_port()
     server = subprocess.Popen(
         [
             str(Path(sys.executable).parent / "gunicorn"),
@@ -314,14 +314,6 @@ def serve_and_measure(env, label, targets, args, log):
     finally:
         server.terminate()
         server.wait(30)
-
-
-def benchlib_free_port():
-    import socket
-
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 def main():
