@@ -259,3 +259,16 @@ def public_assets_of(items):
         if (column, getattr(item, column)) in found
     ]
     return prepare(ordered)
+
+
+def download_label(size):
+    """What a photo's download size is called on the site and in media kits."""
+    from django.utils.translation import gettext as _
+
+    labels = {
+        "web": _("For the web"),
+        "press": _("For the press"),
+        "print": _("For print"),
+        "original": _("Original size"),
+    }
+    return labels.get(size, size)

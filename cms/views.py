@@ -6,7 +6,6 @@ from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
-from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
 from assets.models import Place, Topic
@@ -60,16 +59,10 @@ def _downloads(photo):
             image=photo.image_id, name__in=[f"download-{size}" for size in allowed]
         )
     }
-    labels = {
-        "web": _("For the web"),
-        "press": _("For the press"),
-        "print": _("For print"),
-        "original": _("Original size"),
-    }
     return [
         {
             "size": size,
-            "label": labels.get(size, size),
+            "label": published.download_label(size),
             "width": made[size].width,
             "height": made[size].height,
             "bytes": made[size].size,

@@ -42,6 +42,7 @@ def files_of(asset, made):
         return [
             {
                 "size": size,
+                "label": published.download_label(size),
                 "width": made[(asset.image_id, size)].width,
                 "height": made[(asset.image_id, size)].height,
             }
