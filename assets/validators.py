@@ -66,8 +66,9 @@ def _fail(name, reason):
     )
 
 
-def _read_all(uploaded):
-    """Hash while streaming: uploads larger than the memory limit are temp files."""
+def sha256_of(uploaded):
+    """SHA-256 of a file or upload, read in chunks: uploads larger than the memory
+    limit are temp files, derivatives can be videos."""
     digest = hashlib.sha256()
     uploaded.seek(0)
     for chunk in (
@@ -130,7 +131,7 @@ def validate_upload(uploaded, kind):
             % {"ext": extension, "type": mime.split("/")[-1].upper()},
         )
 
-    info = UploadInfo(mime=mime, extension=extension, size=size, sha256=_read_all(uploaded))
+    info = UploadInfo(mime=mime, extension=extension, size=size, sha256=sha256_of(uploaded))
     if kind == "photo":
         _check_image(uploaded, name, info)
     elif kind == "video":

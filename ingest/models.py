@@ -135,6 +135,8 @@ class Derivative(FileReference):
     width = models.PositiveIntegerField(null=True, blank=True)
     height = models.PositiveIntegerField(null=True, blank=True)
     size = models.PositiveBigIntegerField(_("size"), default=0)
+    # Harvesters (feed: OAI `sen` format, API, bags) verify what they fetched.
+    sha256 = models.CharField(_("SHA-256"), max_length=64, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

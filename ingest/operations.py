@@ -26,6 +26,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from wagtail.log_actions import log
 
+from assets.validators import sha256_of
+
 from .models import ContentCheck, Derivative, Job
 
 logger = logging.getLogger(__name__)
@@ -107,6 +109,9 @@ def run_job(job_id):
     Job.objects.filter(pk=job.pk).update(
         status=Job.Status.DONE, finished_at=timezone.now(), last_error=""
     )
+    from .signals import job_done
+
+    job_done.send(sender=Job, job=job, record=job.file_record)
     return "done"
 
 
@@ -240,6 +245,7 @@ def save_derivative(record, name, content, *, mime_type, width=None, height=None
         old.file.delete(save=False)
         old.delete()
     derivative = Derivative(name=name, mime_type=mime_type, width=width, height=height, **lookup)
+    derivative.sha256 = sha256_of(content)
     derivative.file.save(content.name, content, save=False)
     try:
         derivative.size = derivative.file.size

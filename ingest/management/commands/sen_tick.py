@@ -1,7 +1,7 @@
 """What runs every minute beside the worker (`make run` loops it; in production a
 systemd timer or cron entry): Wagtail's scheduled publishing and expiry, recovery of
-jobs whose worker died, retries that have come due, and the removal of files whose
-quarantine has run out."""
+jobs whose worker died, retries that have come due, the removal of files whose
+quarantine has run out, and the feed's tombstones for assets whose expiry passed."""
 
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
@@ -17,6 +17,9 @@ class Command(BaseCommand):
         reclaimed = operations.reclaim_stale_jobs()
         enqueued = operations.enqueue_due_jobs()
         purged = operations.purge_quarantined()
+        from feed.operations import expire_due
+
+        expire_due()
         if options["verbosity"] > 1 or reclaimed or enqueued or purged:
             self.stdout.write(
                 f"jobs reclaimed: {reclaimed}, enqueued: {enqueued}; files purged: {purged}"
