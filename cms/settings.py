@@ -68,6 +68,7 @@ INSTALLED_APPS = [
     "review",
     "ingest",
     "press",
+    "feed",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
