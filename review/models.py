@@ -88,7 +88,12 @@ class ReviewTask(AbstractGroupApprovalTask):
 
 
 class Record(models.Model):
-    """Who did it and when: what every review record carries."""
+    """Who did it, when, and to which asset: what every review record carries.
+
+    The asset is named by its type, id and title as they were, not only through the
+    revision: deleting an asset deletes its revisions and workflow states (Wagtail's
+    generic relations cascade), and the record of who attested and who decided must
+    outlive it (state-secret accountability)."""
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -98,17 +103,30 @@ class Record(models.Model):
         related_name="+",
     )
     created_at = models.DateTimeField(_("at"), auto_now_add=True)
+    content_type = models.ForeignKey(
+        "contenttypes.ContentType", null=True, on_delete=models.CASCADE, related_name="+"
+    )
+    object_id = models.CharField(max_length=255, db_index=True, blank=True)
+    object_title = models.CharField(_("title at the time"), max_length=255, blank=True)
 
     class Meta:
         abstract = True
         ordering = ["-created_at"]
+
+    def save(self, *args, **kwargs):
+        revision = getattr(self, "revision", None)
+        if revision is not None and not self.object_id:
+            self.content_type_id = revision.base_content_type_id
+            self.object_id = str(revision.object_id)
+            self.object_title = (revision.object_str or "")[:255]
+        return super().save(*args, **kwargs)
 
 
 class SubmissionAttestation(Record):
     """The contributor's confirmations when submitting a revision for review."""
 
     revision = models.ForeignKey(
-        Revision, verbose_name=_("revision"), on_delete=models.CASCADE, related_name="+"
+        Revision, verbose_name=_("revision"), null=True, on_delete=models.SET_NULL, related_name="+"
     )
     no_state_secret = models.BooleanField(_("no state secret or non-public information"))
     rights_correct = models.BooleanField(_("credit and rights correct"))
@@ -125,13 +143,17 @@ class ReviewDecision(Record):
     """What a reviewer decided on a revision, with the checklist they ticked."""
 
     task_state = models.ForeignKey(
-        TaskState, verbose_name=_("task state"), on_delete=models.CASCADE, related_name="+"
+        TaskState,
+        verbose_name=_("task state"),
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
     revision = models.ForeignKey(
         Revision,
         verbose_name=_("revision"),
         null=True,
-        on_delete=models.CASCADE,
+        on_delete=models.SET_NULL,
         related_name="+",
     )
     action = models.CharField(_("decision"), max_length=20)
@@ -150,10 +172,6 @@ class Withdrawal(Record):
     """An asset taken off the public record, and why (issue 4: a withdrawal needs a
     reason). The feed reports the asset as deleted from then on."""
 
-    content_type = models.ForeignKey(
-        "contenttypes.ContentType", on_delete=models.CASCADE, related_name="+"
-    )
-    object_id = models.CharField(max_length=255, db_index=True)
     reason = models.TextField(_("reason"))
 
     class Meta(Record.Meta):

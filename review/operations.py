@@ -28,6 +28,7 @@ def withdraw(obj, *, user, reason):
     withdrawal = Withdrawal.objects.create(
         content_type=ContentType.objects.get_for_model(obj),
         object_id=str(obj.pk),
+        object_title=str(obj)[:255],
         user=user,
         reason=reason,
     )

@@ -17,7 +17,7 @@ from django import forms
 from django.contrib.auth import get_user_model
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import Case, CharField, F, IntegerField, Q, Value, When
-from django.db.models.functions import Cast, Coalesce
+from django.db.models.functions import Cast
 from django.urls import path, reverse
 from django.utils import timezone, translation
 from django.utils.text import capfirst
@@ -65,25 +65,16 @@ def record_querysets():
         default=F("action"),
         output_field=CharField(),
     )
+    # Every record names its asset itself (review.models.Record): the asset, its
+    # revisions and workflow states may since have been deleted.
+    named = {"asset_type_id": F("content_type_id"), "asset_id": F("object_id")}
     return {
         ATTESTATION: SubmissionAttestation.objects.annotate(
-            event=Value(SUBMITTED, output_field=CharField()),
-            asset_type_id=F("revision__base_content_type_id"),
-            asset_id=F("revision__object_id"),
+            event=Value(SUBMITTED, output_field=CharField()), **named
         ),
-        # The decision's revision is its task state's; the fallback covers a decision
-        # recorded without one.
-        DECISION: ReviewDecision.objects.annotate(
-            event=decision_event,
-            asset_type_id=Coalesce(
-                "revision__base_content_type_id", "task_state__revision__base_content_type_id"
-            ),
-            asset_id=Coalesce("revision__object_id", "task_state__revision__object_id"),
-        ),
+        DECISION: ReviewDecision.objects.annotate(event=decision_event, **named),
         WITHDRAWAL: Withdrawal.objects.annotate(
-            event=Value(WITHDRAWN, output_field=CharField()),
-            asset_type_id=F("content_type_id"),
-            asset_id=F("object_id"),
+            event=Value(WITHDRAWN, output_field=CharField()), **named
         ),
     }
 
@@ -150,10 +141,14 @@ class RecordEntry:
         model = content_type.model_class() if content_type else None
         self.asset_type = capfirst(model._meta.verbose_name) if model else ""
         self.asset_id = int(object_id) if str(object_id).isdigit() else object_id
-        # The title as it was in the revision concerned; a withdrawal has none.
-        self.asset_title = (revision.object_str if revision else "") or (
-            str(asset) if asset else ""
+        # The title as it was when recorded (kept by the record itself, so that it
+        # survives the asset's deletion); older rows fall back to the asset's.
+        self.asset_title = (
+            record.object_title
+            or (revision.object_str if revision else "")
+            or (str(asset) if asset else "")
         )
+        self.asset_deleted = asset is None
         self.organisation = ""
         self.revision_id = revision.pk if revision else None
         self.comment = ""
@@ -214,15 +209,16 @@ def describe(entries):
             .select_related("user", "revision", "task_state__revision")
             .defer("revision__content", "task_state__revision__content")
         ):
-            records[DECISION, record.pk] = (record, record.revision or record.task_state.revision)
+            task_revision = record.task_state.revision if record.task_state_id else None
+            records[DECISION, record.pk] = (record, record.revision or task_revision)
     if wanted[WITHDRAWAL]:
         for record in Withdrawal.objects.filter(pk__in=wanted[WITHDRAWAL]).select_related("user"):
             records[WITHDRAWAL, record.pk] = (record, None)
 
     def asset_ref(record, revision):
-        if revision is not None:
-            return revision.base_content_type_id, revision.object_id
-        return record.content_type_id, record.object_id
+        if record.object_id or revision is None:
+            return record.content_type_id, record.object_id
+        return revision.base_content_type_id, revision.object_id
 
     asset_models = asset_models_by_content_type()
     object_ids = {}
@@ -254,7 +250,9 @@ def describe(entries):
             entry["kind"],
             record,
             asset=asset,
-            content_type=ContentType.objects.get_for_id(content_type_id),
+            content_type=(
+                ContentType.objects.get_for_id(content_type_id) if content_type_id else None
+            ),
             object_id=object_id,
             revision=revision,
         )

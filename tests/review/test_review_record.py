@@ -343,3 +343,27 @@ def test_queries_do_not_grow_with_the_record(
     assert {row["event_label"] for row in rows} == {
         vi(EVENTS[code]) for code in ("submitted", "approved", "withdrawn")
     }
+
+
+def test_the_record_outlives_a_deleted_asset(record, auditor_client):
+    """Deleting an asset deletes its revisions and workflow states; the attestation
+    and the decisions about it stay in the record, with the title they were about."""
+    returned, declined = record["returned"], record["declined"]
+    about = {
+        name: {"content_type": asset.get_base_content_type(), "object_id": str(asset.pk)}
+        for name, asset in record.items()
+    }
+    returned.delete()
+    declined.delete()
+    assert SubmissionAttestation.objects.filter(**about["returned"]).count() == 1
+    decision = ReviewDecision.objects.get(**about["declined"])
+    assert decision.revision_id is None and decision.task_state_id is None
+    assert decision.object_title == "Cẩm nang du lịch"
+    rows = events(csv_rows(auditor_client))
+    assert (vi(EVENTS["submitted"]), "Chợ nổi") in rows
+    assert (vi(EVENTS["changes_requested"]), "Chợ nổi") in rows
+    assert (vi(EVENTS["rejected"]), "Cẩm nang du lịch") in rows
+    assert (vi(EVENTS["submitted"]), "Cẩm nang du lịch") in rows
+    page = auditor_client.get(URL)
+    assert page.status_code == 200
+    assert "Cẩm nang du lịch" in page.content.decode()
