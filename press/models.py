@@ -32,6 +32,16 @@ class MediaKit(NFCTextMixin, ClusterableModel):
     recipient = models.CharField(
         _("for"), max_length=255, blank=True, help_text=_("The journalist or the newsroom.")
     )
+    email = models.EmailField(
+        _("journalist's e-mail"),
+        blank=True,
+        help_text=_(
+            "If filled in, Sen sends the link there, in the language of the link, when "
+            "the kit is saved (again if the address changes)."
+        ),
+    )
+    sent_to = models.EmailField(_("link sent to"), blank=True, editable=False)
+    sent_at = models.DateTimeField(_("link sent at"), null=True, blank=True, editable=False)
     language = models.CharField(
         _("language of the link"),
         max_length=10,
@@ -55,6 +65,7 @@ class MediaKit(NFCTextMixin, ClusterableModel):
     panels = [
         FieldPanel("title"),
         FieldPanel("recipient"),
+        FieldPanel("email"),
         FieldPanel("language"),
         FieldPanel("message"),
         FieldPanel("expires_at"),

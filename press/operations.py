@@ -87,3 +87,30 @@ def file_for(kit, kind, pk, size):
         kit=kit, kind=kind, asset_id=asset.pk, asset_title=asset.title_vi or "", size=size
     )
     return result
+
+
+def share(kit):
+    """E-mail the kit's link to the journalist, in the kit's language, unless it was
+    already sent to that address. Returns True if a message went out.
+
+    Called once the kit is saved (press.views_admin); the address is kept with the
+    time, so the admin shows where the link went and a second save does not send it
+    again. A failing mail server raises: the caller tells the reviewer."""
+    from django.core.mail import EmailMultiAlternatives
+    from django.template.loader import render_to_string
+    from django.utils import timezone, translation
+
+    if not kit.email or kit.email == kit.sent_to:
+        return False
+    link = settings.WAGTAILADMIN_BASE_URL.rstrip("/") + kit.get_public_url()
+    context = {"kit": kit, "link": link, "items": public_items(kit)}
+    with translation.override(kit.language):
+        subject = " ".join(render_to_string("press/kit_mail_subject.txt", context).split())
+        body = render_to_string("press/kit_mail.txt", context)
+        html = render_to_string("press/kit_mail.html", context)
+    message = EmailMultiAlternatives(subject, body, to=[kit.email])
+    message.attach_alternative(html, "text/html")
+    message.send()
+    kit.sent_to, kit.sent_at = kit.email, timezone.now()
+    MediaKit.objects.filter(pk=kit.pk).update(sent_to=kit.sent_to, sent_at=kit.sent_at)
+    return True

@@ -6,7 +6,7 @@ from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
 from .models import MediaKit, MediaKitDownload
-from .views_admin import MediaKitCreateView
+from .views_admin import MediaKitCreateView, MediaKitEditView
 
 
 class LinkColumn(Column):
@@ -21,9 +21,11 @@ class MediaKitViewSet(SnippetViewSet):
     icon = "mail"
     menu_label = _("Media kits")
     add_view_class = MediaKitCreateView
+    edit_view_class = MediaKitEditView
     list_display = [
         "title",
         "recipient",
+        "sent_to",
         "language",
         "expires_at",
         LinkColumn("link", label=_("Link to share")),

@@ -147,3 +147,87 @@ def test_a_draft_cannot_be_put_in_a_kit(make_photo):
     draft = make_photo(live=False)
     with pytest.raises(ValidationError):
         MediaKitItem(kit=MediaKit(title="x"), photo=draft).clean()
+
+
+def kit_form(photo, **fields):
+    data = {
+        "title": "Cần Thơ 2026",
+        "recipient": "Le Monde",
+        "email": "",
+        "language": "fr",
+        "message": "",
+        "expires_at": (timezone.localtime() + datetime.timedelta(days=3)).strftime(
+            "%Y-%m-%d %H:%M"
+        ),
+        "items-TOTAL_FORMS": "1",
+        "items-INITIAL_FORMS": "0",
+        "items-MIN_NUM_FORMS": "1",
+        "items-MAX_NUM_FORMS": "1000",
+        "items-0-photo": str(photo.pk),
+        "items-0-video": "",
+        "items-0-publication": "",
+        "items-0-ORDER": "1",
+        "items-0-id": "",
+        "items-0-DELETE": "",
+    }
+    data.update(fields)
+    return data
+
+
+def test_the_link_is_mailed_in_the_journalists_language_once(
+    make_photo, mailoutbox, settings, django_capture_on_commit_callbacks
+):
+    settings.WAGTAILADMIN_BASE_URL = "https://anh.cantho.gov.vn"
+    photo = make_photo(title_vi="Chợ nổi Cái Răng", title_fr="Marché flottant de Cai Rang")
+    client = Client()
+    client.force_login(role_user(operations.REVIEWERS))
+    add_url = reverse(MediaKit.snippet_viewset.get_url_name("add"))
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(add_url, kit_form(photo, email="redaction@example.fr"))
+    assert response.status_code == 302
+    kit = MediaKit.objects.get()
+    assert len(mailoutbox) == 1
+    message = mailoutbox[0]
+    assert message.to == ["redaction@example.fr"]
+    assert message.subject == "Dossier de presse : Cần Thơ 2026"
+    assert "Marché flottant de Cai Rang" in message.body
+    assert f"https://anh.cantho.gov.vn/fr/press/kits/{kit.token}/" in message.body
+    assert "Préparé pour Le Monde." in message.body
+    html_part, mime = message.alternatives[0]
+    assert mime == "text/html" and f"/fr/press/kits/{kit.token}/" in html_part
+    assert kit.sent_to == "redaction@example.fr" and kit.sent_at is not None
+
+    # Saving again does not send again; a new address does.
+    edit_url = reverse(MediaKit.snippet_viewset.get_url_name("edit"), args=[kit.pk])
+    item = kit.items.get()
+    again = kit_form(
+        photo,
+        email="redaction@example.fr",
+        **{"items-INITIAL_FORMS": "1", "items-0-id": str(item.pk)},
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        assert client.post(edit_url, again).status_code == 302
+    assert len(mailoutbox) == 1
+    again["email"] = "desk@example.fr"
+    with django_capture_on_commit_callbacks(execute=True):
+        assert client.post(edit_url, again).status_code == 302
+    assert [m.to for m in mailoutbox] == [["redaction@example.fr"], ["desk@example.fr"]]
+
+
+def test_a_mail_server_failure_keeps_the_kit_and_says_so(
+    make_photo, settings, django_capture_on_commit_callbacks
+):
+    # A real SMTP connection to a closed loopback port: refused.
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", 9
+    photo = make_photo()
+    client = Client()
+    client.force_login(role_user(operations.REVIEWERS))
+    add_url = reverse(MediaKit.snippet_viewset.get_url_name("add"))
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(add_url, kit_form(photo, email="x@example.org"), follow=True)
+    assert response.status_code == 200
+    kit = MediaKit.objects.get()
+    assert kit.sent_to == "" and kit.sent_at is None
+    shown = [str(m) for m in response.context["messages"]]
+    assert any("x@example.org" in text and "không gửi được" in text for text in shown), shown
