@@ -35,11 +35,13 @@ DC = {name: _dc(name) for name in (
 )}  # fmt: skip
 
 
+_SubElement = etree.SubElement
+
+
 def _add(parent, tag, text, lang=None):
-    element = etree.SubElement(parent, tag)
+    # One call per element: a harvest writes some twenty per record.
+    element = _SubElement(parent, tag, {XML_LANG: lang}) if lang else _SubElement(parent, tag)
     element.text = text
-    if lang:
-        element.set(XML_LANG, lang)
     return element
 
 

@@ -140,7 +140,9 @@ def date_range(since, until):
 
 def stamp(moment):
     """A datestamp at the repository's granularity (UTC, seconds, Z)."""
-    return moment.astimezone(datetime.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    if moment.tzinfo is not datetime.UTC:
+        moment = moment.astimezone(datetime.UTC)
+    return f"{moment:%Y-%m-%dT%H:%M:%S}Z"
 
 
 def repository_id():

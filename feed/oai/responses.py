@@ -88,20 +88,29 @@ def _error_body(error):
     return body
 
 
-def _header(row):
-    header = _element("header", status="deleted" if row.gone else None)
-    etree.SubElement(header, _oai("identifier")).text = identifier(row.local_id)
-    etree.SubElement(header, _oai("datestamp")).text = stamp(row.datestamp)
+HEADER, IDENTIFIER, DATESTAMP, SET_SPEC = (_oai(t) for t in ("header", "identifier", "datestamp", "setSpec"))  # fmt: skip
+RECORD, METADATA = _oai("record"), _oai("metadata")
+DELETED = {"status": "deleted"}
+
+
+def _header(row, parent=None, prefix=None):
+    prefix = prefix or identifier("")
+    if parent is None:
+        header = etree.Element(HEADER, DELETED if row.gone else None)
+    else:
+        header = etree.SubElement(parent, HEADER, DELETED if row.gone else None)
+    etree.SubElement(header, IDENTIFIER).text = prefix + row.local_id
+    etree.SubElement(header, DATESTAMP).text = stamp(row.datestamp)
     for spec in row.specs:
-        etree.SubElement(header, _oai("setSpec")).text = spec
+        etree.SubElement(header, SET_SPEC).text = spec
     return header
 
 
-def _record(row, metadata_format):
-    record = _element("record")
-    record.append(_header(row))
+def _record(row, metadata_format, prefix=None):
+    record = etree.Element(RECORD)
+    _header(row, record, prefix)
     if not row.gone:
-        etree.SubElement(record, _oai("metadata")).append(metadata_format.write(row.record))
+        etree.SubElement(record, METADATA).append(metadata_format.write(row.record))
     return record
 
 
@@ -284,10 +293,15 @@ def list_records(request, now, *, with_metadata=True):
             },
         )
 
+    prefix = identifier("")
+
     def body(xf):
         with xf.element(_oai(verb)):
             for row in rows:
-                xf.write(_record(row, metadata_format) if with_metadata else _header(row))
+                if with_metadata:
+                    xf.write(_record(row, metadata_format, prefix))
+                else:
+                    xf.write(_header(row, prefix=prefix))
                 yield
             if after is not None or next_token is not None:
                 # On the last page of a resumed list, an empty token says "complete".
