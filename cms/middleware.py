@@ -13,6 +13,7 @@ UNPREFIXED_PATHS = (
     "/download/",
     "/press/",
     "/sitemap",
+    "/oai/",
 )
 
 

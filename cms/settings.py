@@ -369,6 +369,20 @@ EMAIL_USE_TLS = env.bool("EMAIL_USE_TLS", default=False)
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="sen@localhost")
 WAGTAILADMIN_NOTIFICATION_FROM_EMAIL = DEFAULT_FROM_EMAIL
 
+# --- Export feed: OAI-PMH (feed/oai/, README "Export feed → OAI-PMH") ---------------
+# Identifiers are oai:<repository id>:photo/12; the id defaults to SEN_BASE_URL's host.
+SEN_OAI_REPOSITORY_ID = env.str("SEN_OAI_REPOSITORY_ID", default="")
+# Identify's adminEmail: the OAI schema wants a domain with a dot.
+SEN_OAI_ADMIN_EMAIL = env.str(
+    "SEN_OAI_ADMIN_EMAIL",
+    default=DEFAULT_FROM_EMAIL
+    if "." in DEFAULT_FROM_EMAIL.rpartition("@")[2]
+    else "webmaster@" + (WAGTAILADMIN_BASE_URL.split("//")[-1].split("/")[0].split(":")[0]),
+)
+# Records per ListRecords/ListIdentifiers page, and how long a resumption token lives.
+SEN_OAI_PAGE_SIZE = env.int("SEN_OAI_PAGE_SIZE", default=200)
+SEN_OAI_TOKEN_SECONDS = env.int("SEN_OAI_TOKEN_SECONDS", default=24 * 3600)
+
 # --- Security ----------------------------------------------------------------------
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "SAMEORIGIN"

@@ -42,6 +42,8 @@ urlpatterns = [
     # Browsers ask for it (a PDF tab, bookmarks); the icon is an SVG.
     path("favicon.ico", views.favicon),
     *press_urls.urlpatterns,
+    # Export feed (OAI-PMH, ...): for other systems, outside the language prefixes.
+    path("", include("feed.urls")),
     path(
         "sitemap.xml",
         _sitemap_view(sitemap_views.index),

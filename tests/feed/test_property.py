@@ -11,6 +11,7 @@ checked against the same expectation at the end of each sequence.
 
 import datetime
 import io
+import time
 
 import pytest
 from django.core.management import call_command
@@ -100,16 +101,21 @@ class World:
         elif action == "withdraw" and photo.live:
             withdraw(photo, user=self.reviewer, reason="Rút theo yêu cầu.")
         elif action == "expire" and photo.live:
-            # The expiry date passed (as if time went by); nothing else ran yet.
-            Photo.objects.filter(pk=photo.pk).update(
-                expire_at=timezone.now() - datetime.timedelta(seconds=1)
+            # The reviewer gives it an expiry moments away, and the moment passes;
+            # nothing else runs (the minute tick is a step of its own).
+            photo.expire_at = timezone.now() + datetime.timedelta(milliseconds=50)
+            photo.save_revision(user=self.reviewer).publish(
+                user=self.reviewer, skip_permission_checks=True
             )
+            time.sleep(0.06)
         elif action == "tick":
             call_command("sen_tick", stdout=io.StringIO())
         elif action == "delete":
             self.deleted.add(photo.pk)  # delete() sets pk to None
             photo.delete()
-        self.ever_public |= {f"photo/{pk}" for pk in Photo.objects.public().values_list("pk", flat=True)}
+        self.ever_public |= {
+            f"photo/{pk}" for pk in Photo.objects.public().values_list("pk", flat=True)
+        }
 
     def expected(self):
         public = {f"photo/{pk}" for pk in Photo.objects.public().values_list("pk", flat=True)}
