@@ -13,6 +13,8 @@ UNPREFIXED_PATHS = (
     "/download/",
     "/press/",
     "/sitemap",
+    "/api/",
+    "/iiif/",
 )
 
 
