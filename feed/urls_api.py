@@ -21,6 +21,6 @@ urlpatterns = [
         iiif_views.manifest,
         name="feed_iiif_manifest",
     ),
-    # Anything else under /api/ answers a JSON 404, not the public site's page.
-    re_path(r"^api/(?P<path>.*)$", views.not_found),
+    # Anything else under /api/ and /iiif/ answers a JSON 404, not the site's HTML.
+    re_path(r"^(?:api|iiif)/(?P<path>.*)$", views.not_found),
 ]

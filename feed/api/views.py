@@ -190,6 +190,7 @@ def record_detail(request, kind, asset_id):
     return respond(request, query.item(record, now))
 
 
+@api
 def not_found(request, path=""):
-    """Unknown paths under /api/ answer JSON, not the public site's HTML 404."""
+    """Unknown paths under /api/ and /iiif/ answer JSON, not the public site's HTML 404."""
     return problem(404, "No such endpoint. See /api/v1/ for the list.")
