@@ -135,6 +135,15 @@ def ensure_role_groups():
     for group in (groups[REVIEWERS], groups[ADMINISTRATORS]):
         group.permissions.add(*press.filter(codename__endswith="_mediakit"), *readable)
     groups[AUDITORS].permissions.add(*readable)
+    # Export feed (feed/): administrators register consumers and issue and revoke
+    # their API keys (keys are never edited or deleted: the list is the audit trail);
+    # auditors see both, never a secret (only its hash is stored).
+    feed = Permission.objects.filter(content_type__app_label="feed")
+    groups[ADMINISTRATORS].permissions.add(
+        *feed.filter(codename__endswith="_consumer"),
+        *feed.filter(codename__in=("add_apikey", "view_apikey")),
+    )
+    groups[AUDITORS].permissions.add(*feed.filter(codename__startswith="view_"))
     return groups
 
 

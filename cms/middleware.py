@@ -14,6 +14,8 @@ UNPREFIXED_PATHS = (
     "/press/",
     "/sitemap",
     "/oai/",
+    "/api/",
+    "/iiif/",
 )
 
 

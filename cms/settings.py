@@ -349,6 +349,16 @@ SEN_PAGE_CACHE_SECONDS = env.int("SEN_PAGE_CACHE_SECONDS", default=300)
 SEN_SITEMAP_PAGE_SIZE = env.int("SEN_SITEMAP_PAGE_SIZE", default=5000)
 SEN_HOME_PLACES = 12
 SEN_MEDIA_KIT_DAYS = env.int("SEN_MEDIA_KIT_DAYS", default=14)
+# JSON API (/api/v1/, feed/api/): requests per client and window ("60/min", "5000/h"),
+# anonymous clients by address, consumers by API key; counted in this cache.
+SEN_API_RATE_ANONYMOUS = env.str("SEN_API_RATE_ANONYMOUS", default="60/min")
+SEN_API_RATE_KEY = env.str("SEN_API_RATE_KEY", default="1200/min")
+SEN_API_RATE_CACHE = "default"
+SEN_API_PAGE_SIZE = env.int("SEN_API_PAGE_SIZE", default=50)
+SEN_API_MAX_PAGE_SIZE = env.int("SEN_API_MAX_PAGE_SIZE", default=200)
+# Lists leave out records stamped in the last seconds, whose transaction may not have
+# committed yet, so that a sync cursor never passes a record that appears later.
+SEN_API_SETTLE_SECONDS = env.int("SEN_API_SETTLE_SECONDS", default=2)
 
 TASKS = {
     "default": {

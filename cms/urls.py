@@ -7,6 +7,7 @@ from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
 from assets.views import download_photo, serve_file
+from feed import urls_api as feed_api_urls
 from press import urls as press_urls
 
 from . import views
@@ -44,6 +45,8 @@ urlpatterns = [
     *press_urls.urlpatterns,
     # Export feed (OAI-PMH, ...): for other systems, outside the language prefixes.
     path("", include("feed.urls")),
+    # The JSON API (/api/v1/) and IIIF manifests (/iiif/): one address for every language.
+    *feed_api_urls.urlpatterns,
     path(
         "sitemap.xml",
         _sitemap_view(sitemap_views.index),
