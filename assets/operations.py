@@ -135,6 +135,16 @@ def ensure_role_groups():
     for group in (groups[REVIEWERS], groups[ADMINISTRATORS]):
         group.permissions.add(*press.filter(codename__endswith="_mediakit"), *readable)
     groups[AUDITORS].permissions.add(*readable)
+    # Webhooks (feed/webhooks.py): administrators register endpoints and resend
+    # deliveries ("change"); auditors read both. The delivery log is written by Sen only.
+    webhook_perms = Permission.objects.filter(
+        content_type__app_label="feed",
+        content_type__model__in=("webhookendpoint", "webhookdelivery"),
+    )
+    groups[ADMINISTRATORS].permissions.add(
+        *webhook_perms.exclude(codename__in=("add_webhookdelivery", "delete_webhookdelivery"))
+    )
+    groups[AUDITORS].permissions.add(*webhook_perms.filter(codename__startswith="view_"))
     return groups
 
 
