@@ -130,8 +130,15 @@ def sign(secret, timestamp, body):
 
 
 def record_changed(sender, record, change, **kwargs):
-    """Receiver of `feed.signals.record_changed` (connected in `feed.receivers`)."""
-    queue_event(record, change)
+    """Receiver of `feed.signals.record_changed` (connected in `feed.receivers`).
+
+    It runs after the publication committed: a failure here must not turn the
+    reviewer's successful approval into an error page. It is logged; `sync_all`
+    or a resend recovers."""
+    try:
+        queue_event(record, change)
+    except Exception:  # logged with its traceback: see the docstring
+        logger.exception("Webhooks for %s (%s) could not be queued", record.local_id, change)
 
 
 def queue_event(record, change, *, now=None):

@@ -180,3 +180,21 @@ def test_an_output_folder_with_something_in_it_is_refused(tmp_path, make_photo):
     (target / "keep.txt").unlink()
     export(tmp_path)
     bagit.Bag(str(target)).validate()
+
+
+def test_progress_advances_once_per_record(tmp_path, make_photo):
+    from feed.bags import export_bag
+
+    make_photo(), make_photo()
+    seen = {"total": None, "done": 0}
+
+    def progress(total):
+        seen["total"] = total
+
+        def advance():
+            seen["done"] += 1
+
+        return advance
+
+    summary = export_bag(tmp_path / "bag", since=timezone.localdate(), progress=progress)
+    assert seen == {"total": 2, "done": 2} and summary["records"] == 2

@@ -368,3 +368,18 @@ def test_the_secret_is_generated_and_unguessable(consumer):
     a = WebhookEndpoint.objects.create(consumer=consumer, url="https://a.example.org/")
     b = WebhookEndpoint.objects.create(consumer=consumer, url="https://b.example.org/")
     assert a.secret.startswith("whsec_") and len(a.secret) > 40 and a.secret != b.secret
+
+
+def test_the_minute_tick_sends_due_retries(make_photo, endpoint, committed):
+    from django.core.management import call_command
+
+    row, receiver = endpoint(statuses=(500,))
+    committed(make_photo)
+    delivery = WebhookDelivery.objects.get(endpoint=row)
+    WebhookDelivery.objects.filter(pk=delivery.pk).update(
+        next_attempt_at=timezone.now() - datetime.timedelta(seconds=1)
+    )
+    committed(call_command, "sen_tick")
+    delivery.refresh_from_db()
+    assert delivery.status == WebhookDelivery.Status.SUCCEEDED and delivery.attempts == 2
+    assert len(receiver.received) == 2
