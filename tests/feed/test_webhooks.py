@@ -53,6 +53,7 @@ class Receiver:
                     {
                         "headers": dict(self.headers),
                         "body": json.loads(body),
+                        "raw": body,
                         "valid": valid and fresh,
                         "path": self.path,
                     }
@@ -383,3 +384,26 @@ def test_the_minute_tick_sends_due_retries(make_photo, endpoint, committed):
     delivery.refresh_from_db()
     assert delivery.status == WebhookDelivery.Status.SUCCEEDED and delivery.attempts == 2
     assert len(receiver.received) == 2
+
+
+def test_the_readme_verification_example_accepts_sen_and_refuses_a_forgery(
+    make_photo, endpoint, committed
+):
+    """The receiver code consumers copy from the README works."""
+    import re
+    from pathlib import Path
+
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text()
+    code = next(
+        block for block in re.findall(r"```python\n(.*?)```", readme, re.S) if "def verify" in block
+    )
+    scope = {}
+    exec(code, scope)  # noqa: S102 - the README's own example
+    row, receiver = endpoint()
+    committed(make_photo)
+    got = receiver.received[0]
+    assert scope["verify"](row.secret, got["headers"], got["raw"])
+    assert not scope["verify"](row.secret, got["headers"], got["raw"] + b" ")
+    assert not scope["verify"]("whsec_other", got["headers"], got["raw"])
+    stale = dict(got["headers"], **{"X-Sen-Timestamp": str(int(time.time()) - 3600)})
+    assert not scope["verify"](row.secret, stale, got["raw"])
