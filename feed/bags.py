@@ -238,11 +238,15 @@ def export_bag(output, *, since, until=None, include_deleted=False, progress=Non
     records, gone = selection(since, until, now=now)
     work = Path(tempfile.mkdtemp(prefix=f".{output.name}.", dir=output.parent))
     try:
-        summary = _fill(work, records, gone if include_deleted else None, now, progress)
-        bag = bagit.make_bag(
-            str(work), bag_info=_bag_info(since, until, summary), checksums=["sha256"]
-        )
-        bag.validate(fast=True)  # structure and Payload-Oxum; every file was hashed already
+        payload = work / "data"
+        payload.mkdir()
+        summary, digests = _fill(payload, records, gone if include_deleted else None, now, progress)
+        octets = sum(path.stat().st_size for path in payload.rglob("*") if path.is_file())
+        info = _bag_info(since, until, summary, oxum=f"{octets}.{len(digests)}")
+        _write_tag_files(work, digests, info)
+        # Structure and Payload-Oxum by the reference library; the files' hashes
+        # were computed as they were copied, not read a second time.
+        bagit.Bag(str(work)).validate(fast=True)
         # mkdtemp makes it 0700: the delivered folder would be readable by its maker only.
         os.chmod(work, 0o755)  # noqa: S103
         if output.exists():
@@ -254,13 +258,29 @@ def export_bag(output, *, since, until=None, include_deleted=False, progress=Non
     return summary
 
 
-def _fill(work, records, gone, now, progress):
-    (work / "metadata").mkdir()
-    (work / "files").mkdir()
+def _sha256_of(path):
+    digest = hashlib.sha256()
+    with open(path, "rb") as source:
+        for chunk in iter(lambda: source.read(CHUNK), b""):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def _write_json(path, data, digests, payload):
+    with open(path, "w", encoding="utf-8") as out:
+        json.dump(data, out, ensure_ascii=False, indent=2)
+    digests[path.relative_to(payload).as_posix()] = _sha256_of(path)
+
+
+def _fill(payload, records, gone, now, progress):
+    """Write the payload; returns the summary and {path in data/: sha256}."""
+    (payload / "metadata").mkdir()
+    (payload / "files").mkdir()
     summary = {"records": 0, "files": 0, "deleted": 0, "bytes": 0}
+    digests = {}
     total = records.count()
     advance = progress(total) if progress else None
-    with open(work / "records.jsonl", "w", encoding="utf-8") as index:
+    with open(payload / "records.jsonl", "w", encoding="utf-8") as index:
         for record in records.iterator(chunk_size=200):
             asset = asset_of(record)
             if asset is None or record.is_gone(now):
@@ -270,19 +290,21 @@ def _fill(work, records, gone, now, progress):
             copies = []
             stored = _stored_files(record, asset)
             if stored:
-                (work / "files" / slug).mkdir()
+                (payload / "files" / slug).mkdir()
             for entry, field_file in stored:
                 if field_file is None or not field_file.name:
                     continue
                 name = _file_name(entry, field_file)
-                target = work / "files" / slug / name
-                copy_checked(field_file, target, entry.get("sha256"))
+                target = payload / "files" / slug / name
+                digests[f"files/{slug}/{name}"] = copy_checked(
+                    field_file, target, entry.get("sha256")
+                )
                 summary["files"] += 1
                 summary["bytes"] += target.stat().st_size
                 copies.append((f"../files/{slug}/{name}", entry))
-            metadata = jsonld(record, copies)
-            with open(work / "metadata" / f"{slug}.jsonld", "w", encoding="utf-8") as out:
-                json.dump(metadata, out, ensure_ascii=False, indent=2)
+            _write_json(
+                payload / "metadata" / f"{slug}.jsonld", jsonld(record, copies), digests, payload
+            )
             index.write(
                 json.dumps(
                     {
@@ -299,6 +321,7 @@ def _fill(work, records, gone, now, progress):
             summary["records"] += 1
             if advance:
                 advance()
+    digests["records.jsonl"] = _sha256_of(payload / "records.jsonl")
     if gone is not None:
         deleted = [
             {
@@ -311,10 +334,33 @@ def _fill(work, records, gone, now, progress):
             }
             for record in gone
         ]
-        with open(work / "deleted.json", "w", encoding="utf-8") as out:
-            json.dump(deleted, out, ensure_ascii=False, indent=2)
+        _write_json(payload / "deleted.json", deleted, digests, payload)
         summary["deleted"] = len(deleted)
-    return summary
+    return summary, digests
+
+
+def _manifest_path(path):
+    """RFC 8493 §2.1.3: CR, LF and % in a path are percent-encoded. Sen's own names
+    never have them; a file name from storage might."""
+    return path.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+
+
+def _write_tag_files(work, digests, info):
+    """bagit.txt, bag-info.txt and the sha256 manifests (RFC 8493 §2.1-2.2)."""
+    (work / "bagit.txt").write_text(
+        "BagIt-Version: 1.0\nTag-File-Character-Encoding: UTF-8\n", encoding="utf-8"
+    )
+    lines = [f"{label}: {value}\n" for label, value in info.items()]
+    (work / "bag-info.txt").write_text("".join(lines), encoding="utf-8")
+    manifest = "".join(
+        f"{digest}  {_manifest_path('data/' + path)}\n" for path, digest in sorted(digests.items())
+    )
+    (work / "manifest-sha256.txt").write_text(manifest, encoding="utf-8")
+    tags = "".join(
+        f"{_sha256_of(work / name)}  {name}\n"
+        for name in ("bag-info.txt", "bagit.txt", "manifest-sha256.txt")
+    )
+    (work / "tagmanifest-sha256.txt").write_text(tags, encoding="utf-8")
 
 
 def _province_name():
@@ -326,7 +372,7 @@ def _province_name():
         return settings.WAGTAIL_SITE_NAME
 
 
-def _bag_info(since, until, summary):
+def _bag_info(since, until, summary, *, oxum):
     span = f"{since.isoformat()} – {until.isoformat()}" if until else f"{since.isoformat()} –"
     return {
         "Source-Organization": _province_name(),
@@ -336,7 +382,13 @@ def _bag_info(since, until, summary):
             f"{summary['records']} records, {summary['files']} files, "
             f"{summary['deleted']} deletions."
         ),
-        "External-Identifier": f"sen-{since.isoformat()}-{(until or timezone.localdate()).isoformat()}",
+        "External-Identifier": (
+            f"sen-{since.isoformat()}-{(until or timezone.localdate()).isoformat()}"
+        ),
+        "Bagging-Date": timezone.localdate().isoformat(),
         "Bag-Count": "1 of 1",
         "Bag-Group-Identifier": "sen-feed",
+        "Bag-Software-Agent": "Sen (feed/bags.py)",
+        # Octets and number of payload files, for a quick completeness check.
+        "Payload-Oxum": oxum,
     }

@@ -155,10 +155,11 @@ def test_a_file_that_does_not_match_its_record_is_refused_and_nothing_is_left(tm
 @pytest.mark.parametrize(
     ("args", "message"),
     [
-        (["--since", "notadate"], "not a date"),
-        (["--since", "2026-13-01"], "not a date"),
-        (["--since", "2026-02-01", "--until", "2026-01-01"], "before"),
-        (["--since", "2999-01-01"], "future"),
+        # The operator reads them in Vietnamese (the active language).
+        (["--since", "notadate"], "không phải ngày"),
+        (["--since", "2026-13-01"], "không phải ngày"),
+        (["--since", "2026-02-01", "--until", "2026-01-01"], "ở trước"),
+        (["--since", "2999-01-01"], "tương lai"),
     ],
 )
 def test_bad_dates_are_refused(tmp_path, args, message):
@@ -172,7 +173,7 @@ def test_an_output_folder_with_something_in_it_is_refused(tmp_path, make_photo):
     target = tmp_path / "bag"
     target.mkdir()
     (target / "keep.txt").write_text("mine")
-    with pytest.raises(CommandError, match="not an empty folder"):
+    with pytest.raises(CommandError, match="không phải thư mục trống"):
         export(tmp_path)
     assert [p.name for p in target.iterdir()] == ["keep.txt"]
     assert [p.name for p in tmp_path.iterdir()] == ["bag"]
