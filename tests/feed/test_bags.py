@@ -42,7 +42,13 @@ def library(make_photo, make_publication, make_video, publish, reviewer):
         "draft": make_photo(live=False, title_vi="Bản nháp bí mật"),
         "withdrawn": make_photo(title_vi="Ảnh đã rút"),
         "expired": make_photo(title_vi="Ảnh hết hạn"),
+        "in_review": make_photo(live=False, title_vi="Ảnh đang duyệt"),
     }
+    made["in_review"].save_revision(user=reviewer)
+    made["in_review"].get_workflow().start(made["in_review"], reviewer)
+    # A published photo with a change waiting for review: the bag has the public version.
+    made["photo"].title_vi = "Tiêu đề chưa duyệt"
+    made["photo"].save_revision(user=reviewer)
     withdraw(made["withdrawn"], user=reviewer, reason="Sai thông tin")
     made["expired"].expire_at = timezone.now() + datetime.timedelta(hours=1)
     publish(made["expired"])
@@ -70,14 +76,15 @@ def test_the_bag_validates_and_holds_only_public_records(tmp_path, library):
         [f"photo/{photo.pk}", f"publication/{publication.pk}", f"video/{video.pk}"]
     )
     names = {path.name for path in (target / "data").rglob("*")}
-    for left_out in ("draft", "withdrawn", "expired"):
+    for left_out in ("draft", "withdrawn", "expired", "in_review"):
         assert f"photo-{library[left_out].pk}.jsonld" not in names
         assert f"photo-{library[left_out].pk}" not in names
     every_text = "".join(
         path.read_text(errors="replace") for path in (target / "data").rglob("*.json*")
     )
     assert "bí mật" not in every_text and "Ảnh đã rút" not in every_text
-    assert "Ảnh hết hạn" not in every_text
+    assert "Ảnh hết hạn" not in every_text and "Ảnh đang duyệt" not in every_text
+    assert "chưa duyệt" not in every_text and "Chợ nổi Cái Răng" in every_text
 
     # The photo's download sizes, byte for byte what its record announces.
     files = {entry["role"]: entry for entry in record_of(photo).record["files"]}

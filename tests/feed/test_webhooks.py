@@ -407,3 +407,43 @@ def test_the_readme_verification_example_accepts_sen_and_refuses_a_forgery(
     assert not scope["verify"]("whsec_other", got["headers"], got["raw"])
     stale = dict(got["headers"], **{"X-Sen-Timestamp": str(int(time.time()) - 3600)})
     assert not scope["verify"](row.secret, stale, got["raw"])
+
+
+def _into_review(asset, reviewer, state):
+    asset.save_revision(user=reviewer)
+    workflow_state = asset.get_workflow().start(asset, reviewer)
+    task_state = workflow_state.current_task_state
+    if state == "changes_requested":
+        task_state.reject(user=reviewer, comment="Sửa")
+    elif state == "rejected":
+        task_state.task.specific.on_action(task_state, reviewer, "decline", comment="Không đạt")
+
+
+@pytest.mark.parametrize("state", ["in_review", "changes_requested", "rejected"])
+def test_review_states_send_nothing(state, make_photo, endpoint, committed, reviewer):
+    _row, receiver = endpoint()
+    photo = make_photo(live=False, title_vi="Ảnh đang duyệt")
+    committed(_into_review, photo, reviewer, state)
+    assert receiver.received == [] and not WebhookDelivery.objects.exists()
+
+
+def test_a_pending_change_of_a_published_asset_is_not_sent(
+    make_photo, endpoint, committed, reviewer
+):
+    _row, receiver = endpoint()
+    photo = committed(make_photo, title_vi="Tiêu đề công khai")
+    photo.title_vi = "Tiêu đề chưa duyệt"
+    committed(_into_review, photo, reviewer, "in_review")
+    committed(operations.sync, photo)
+    assert [got["body"]["type"] for got in receiver.received] == ["record.created"]
+    assert "chưa duyệt" not in json.dumps(receiver.received, ensure_ascii=False, default=str)
+
+
+def test_deleting_a_published_asset_sends_only_its_identifier(make_photo, endpoint, committed):
+    _row, receiver = endpoint()
+    photo = committed(make_photo, title_vi="Ảnh sẽ xóa")
+    pk = photo.pk
+    committed(photo.delete)
+    deleted = receiver.received[-1]["body"]
+    assert deleted["type"] == "record.deleted" and deleted["record_id"] == f"photo/{pk}"
+    assert deleted["record"] is None and "sẽ xóa" not in json.dumps(deleted, ensure_ascii=False)
