@@ -204,9 +204,11 @@ def enqueue(delivery, *, now=None, run_after=None):
 
     now = now or timezone.now()
     expected = delivery.attempts
-    WebhookDelivery.objects.filter(pk=delivery.pk).update(
-        next_attempt_at=(run_after or now) + _lease()
-    )
+    if run_after is None:
+        # Waiting in the queue now: the tick leaves it alone until the lease runs out.
+        WebhookDelivery.objects.filter(pk=delivery.pk).update(next_attempt_at=now + _lease())
+    # A deferred task keeps the retry time as next_attempt_at (what the log shows); if
+    # the tick enqueues it too once due, whichever task runs first claims the attempt.
     task = deliver_webhook.using(run_after=run_after) if run_after else deliver_webhook
     pk = delivery.pk
     transaction.on_commit(lambda: task.enqueue(pk, expected))

@@ -447,3 +447,29 @@ def test_deleting_a_published_asset_sends_only_its_identifier(make_photo, endpoi
     deleted = receiver.received[-1]["body"]
     assert deleted["type"] == "record.deleted" and deleted["record_id"] == f"photo/{pk}"
     assert deleted["record"] is None and "sẽ xóa" not in json.dumps(deleted, ensure_ascii=False)
+
+
+def test_with_the_database_queue_a_retry_is_deferred_to_its_time(
+    make_photo, endpoint, settings, committed
+):
+    """Production's task backend can defer: a failed attempt is queued again for its
+    retry time, which is also what the delivery log shows."""
+    from django_tasks_db.models import DBTaskResult
+
+    row, receiver = endpoint(statuses=(500,))
+    photo = make_photo()
+    settings.TASKS = {
+        "default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}
+    }
+    record = FeedRecord.objects.get(kind="photo", asset_id=photo.pk)
+    (delivery,) = committed(webhooks.queue_event, record, "updated")
+    delivery.refresh_from_db()
+    assert receiver.received == []  # waiting in the queue: nothing sent yet
+    assert DBTaskResult.objects.get().args_kwargs["args"] == [delivery.pk, 0]
+    assert delivery.next_attempt_at > timezone.now()  # the tick leaves it to the queue
+    assert committed(webhooks.deliver, delivery.pk, 0) == "failed"
+    delivery.refresh_from_db()
+    deferred = DBTaskResult.objects.filter(run_after__isnull=False).latest("enqueued_at")
+    assert deferred.run_after == delivery.next_attempt_at
+    assert deferred.args_kwargs["args"] == [delivery.pk, 1]
+    assert len(receiver.received) == 1

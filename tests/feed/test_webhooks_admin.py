@@ -107,3 +107,19 @@ def test_nobody_edits_or_deletes_the_log(client, delivery):
         client.post(reverse("feed_webhookdelivery:delete", args=[delivery.pk])).status_code == 302
     )
     assert WebhookDelivery.objects.filter(pk=delivery.pk).exists()
+
+
+def test_the_screens_render_for_an_administrator(client, endpoint, delivery):
+    client.force_login(role_user(operations.ADMINISTRATORS))
+    for url in (
+        reverse("feed_webhookendpoint:index"),
+        reverse("feed_webhookendpoint:add"),
+        reverse("feed_webhookendpoint:edit", args=[endpoint.pk]),
+        reverse("feed_webhookdelivery:inspect", args=[delivery.pk]),
+    ):
+        response = client.get(url)
+        assert response.status_code == 200, url
+    listing = client.get(reverse("feed_webhookendpoint:index")).content.decode()
+    assert f"?endpoint={endpoint.pk}" in listing  # each endpoint's delivery log
+    edit = client.get(reverse("feed_webhookendpoint:edit", args=[endpoint.pk])).content.decode()
+    assert endpoint.secret not in edit  # shown on its page, not carried in a form
