@@ -144,6 +144,16 @@ def ensure_role_groups():
         *feed.filter(codename__in=("add_apikey", "view_apikey")),
     )
     groups[AUDITORS].permissions.add(*feed.filter(codename__startswith="view_"))
+    # Webhooks (feed/webhooks.py): administrators register endpoints and resend
+    # deliveries ("change"); auditors read both. The delivery log is written by Sen only.
+    webhook_perms = Permission.objects.filter(
+        content_type__app_label="feed",
+        content_type__model__in=("webhookendpoint", "webhookdelivery"),
+    )
+    groups[ADMINISTRATORS].permissions.add(
+        *webhook_perms.exclude(codename__in=("add_webhookdelivery", "delete_webhookdelivery"))
+    )
+    groups[AUDITORS].permissions.add(*webhook_perms.filter(codename__startswith="view_"))
     return groups
 
 

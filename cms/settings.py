@@ -359,6 +359,17 @@ SEN_API_MAX_PAGE_SIZE = env.int("SEN_API_MAX_PAGE_SIZE", default=200)
 # Lists leave out records stamped in the last seconds, whose transaction may not have
 # committed yet, so that a sync cursor never passes a record that appears later.
 SEN_API_SETTLE_SECONDS = env.int("SEN_API_SETTLE_SECONDS", default=2)
+# Export feed webhooks (feed/webhooks.py): attempts per delivery, the first retry
+# delay (doubled after each failure, plus up to 25 % jitter), the connect and read
+# timeouts of one attempt, and whether an endpoint may be plain http on a loopback
+# address (a receiver on the same machine: development and tests; never production).
+SEN_WEBHOOK_MAX_ATTEMPTS = env.int("SEN_WEBHOOK_MAX_ATTEMPTS", default=8)
+SEN_WEBHOOK_RETRY_DELAY = env.int("SEN_WEBHOOK_RETRY_DELAY", default=60)
+SEN_WEBHOOK_CONNECT_TIMEOUT = env.float("SEN_WEBHOOK_CONNECT_TIMEOUT", default=5)
+SEN_WEBHOOK_READ_TIMEOUT = env.float("SEN_WEBHOOK_READ_TIMEOUT", default=10)
+SEN_WEBHOOK_ALLOW_LOOPBACK_HTTP = env.bool(
+    "SEN_WEBHOOK_ALLOW_LOOPBACK_HTTP", default=SEN_ENV != "production"
+)
 
 TASKS = {
     "default": {

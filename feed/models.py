@@ -155,3 +155,115 @@ class ApiKey(models.Model):
 
     def __str__(self):
         return f"{self.consumer} · {self.prefix}…"
+
+
+# --- Webhooks (issue 8, item 3) ---------------------------------------------------------
+
+
+class WebhookEndpoint(models.Model):
+    """A URL of a consumer that Sen tells of every public change it subscribed to.
+
+    Only administrators register endpoints: Sen never fetches a URL that came from a
+    request. The secret signs each delivery (`feed.webhooks.sign`); it has to be kept
+    in clear to sign, so it is shown to administrators only (never to auditors)."""
+
+    class Event(models.TextChoices):
+        CREATED = "created", _("published")
+        UPDATED = "updated", _("updated")
+        DELETED = "deleted", _("withdrawn or expired")
+
+    consumer = models.ForeignKey(
+        Consumer, verbose_name=_("consumer"), on_delete=models.CASCADE,
+        related_name="webhook_endpoints",
+    )  # fmt: skip
+    url = models.URLField(_("URL"), max_length=500)
+    secret = models.CharField(_("signing secret"), max_length=80, editable=False)
+    active = models.BooleanField(_("active"), default=True)
+    # Which changes it receives: one flag per event, so the query that finds the
+    # subscribers of an event is a plain filter on every database.
+    on_created = models.BooleanField(_("published"), default=True)
+    on_updated = models.BooleanField(_("updated"), default=True)
+    on_deleted = models.BooleanField(_("withdrawn or expired"), default=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    created_by = models.ForeignKey(
+        "auth.User", null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
+        verbose_name=_("created by"), editable=False,
+    )  # fmt: skip
+
+    class Meta:
+        ordering = ["consumer__name", "url"]
+        verbose_name = _("webhook endpoint")
+        verbose_name_plural = _("webhook endpoints")
+
+    def __str__(self):
+        return f"{self.consumer} → {self.url}"
+
+    def save(self, *args, **kwargs):
+        if not self.secret:
+            from .webhooks import new_secret
+
+            self.secret = new_secret()
+        super().save(*args, **kwargs)
+
+    def clean(self):
+        from .webhooks import validate_endpoint_url
+
+        super().clean()
+        validate_endpoint_url(self.url)
+
+
+class WebhookDelivery(models.Model):
+    """One event for one endpoint, kept with every attempt's outcome: the delivery log.
+
+    `event_id` is the idempotency key: the same for every attempt and every manual
+    resend, so a receiver that saw it once can ignore it. The payload is frozen when
+    the event happens; a content event whose record has since left the public record
+    is cancelled, and its content emptied, rather than sent (`feed.webhooks`)."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("pending")
+        SUCCEEDED = "succeeded", _("delivered")
+        FAILED = "failed", _("failed, will retry")
+        GAVE_UP = "gave_up", _("gave up")
+        CANCELLED = "cancelled", _("cancelled (no longer public)")
+
+    endpoint = models.ForeignKey(
+        WebhookEndpoint, verbose_name=_("endpoint"), on_delete=models.CASCADE,
+        related_name="deliveries",
+    )  # fmt: skip
+    record = models.ForeignKey(
+        FeedRecord, verbose_name=_("record"), on_delete=models.CASCADE, related_name="+"
+    )
+    event_id = models.UUIDField(_("idempotency key"), editable=False)
+    event = models.CharField(_("event"), max_length=12, choices=WebhookEndpoint.Event.choices)
+    local_id = models.CharField(_("record identifier"), max_length=40)
+    payload = models.JSONField(_("payload"), default=dict)
+    status = models.CharField(
+        _("status"), max_length=12, choices=Status.choices, default=Status.PENDING
+    )
+    attempts = models.PositiveIntegerField(_("attempts"), default=0)
+    # Attempts made before the last manual resend: each resend gets a fresh budget.
+    attempts_before_resend = models.PositiveIntegerField(default=0, editable=False)
+    next_attempt_at = models.DateTimeField(_("next attempt"), null=True, blank=True)
+    last_attempt_at = models.DateTimeField(_("last attempt"), null=True, blank=True)
+    last_status_code = models.PositiveSmallIntegerField(
+        _("last HTTP status"), null=True, blank=True
+    )
+    last_error = models.TextField(_("last error"), blank=True)
+    delivered_at = models.DateTimeField(_("delivered at"), null=True, blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("webhook delivery")
+        verbose_name_plural = _("webhook deliveries")
+        constraints = [
+            models.UniqueConstraint(fields=["endpoint", "event_id"], name="one_delivery_per_event"),
+        ]
+        indexes = [
+            # The minute tick: due retries.
+            models.Index(fields=["status", "next_attempt_at"], name="feed_delivery_due"),
+        ]
+
+    def __str__(self):
+        return f"{self.get_event_display()} {self.local_id} → {self.endpoint.url}"

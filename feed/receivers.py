@@ -75,3 +75,9 @@ def connect():
     from ingest.signals import job_done as job_done_signal
 
     job_done_signal.connect(job_done, sender=Job, dispatch_uid="feed_job_done")
+
+    from . import webhooks
+    from .models import FeedRecord
+    from .signals import record_changed
+
+    record_changed.connect(webhooks.record_changed, sender=FeedRecord, dispatch_uid="feed_webhooks")

@@ -16,3 +16,11 @@ def resync_related(model_label, pk):
     for asset_model in ASSET_MODELS:
         for asset in RELATED[model](asset_model, pk).filter(live=True).distinct().iterator():
             operations.sync(asset)
+
+
+@task()
+def deliver_webhook(delivery_id, expected_attempts):
+    """One attempt at one webhook delivery (`feed.webhooks.deliver`)."""
+    from .webhooks import deliver
+
+    return deliver(delivery_id, expected_attempts)

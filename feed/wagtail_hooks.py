@@ -1,7 +1,5 @@
-"""Export feed (admin menu): the systems that take Sen's records and their keys.
-
-The group's `items` is the one list to extend: webhook endpoints and deliveries are
-added to `EXPORT_FEED_VIEWSETS` by their own module."""
+"""Export feed (admin menu): the systems that take Sen's records, their API keys,
+their webhook endpoints and the delivery log (`feed/views_webhooks.py`)."""
 
 from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
@@ -10,6 +8,7 @@ from wagtail.admin.ui.tables import Column
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
+from . import views_webhooks
 from .models import ApiKey, Consumer
 from .views_admin import ApiKeyCreateView, RevokeApiKeyView, may_issue
 
@@ -61,7 +60,12 @@ class ApiKeyViewSet(SnippetViewSet):
     copy_view_enabled = False
 
 
-EXPORT_FEED_VIEWSETS = [ConsumerViewSet, ApiKeyViewSet]
+EXPORT_FEED_VIEWSETS = [
+    ConsumerViewSet,
+    ApiKeyViewSet,
+    views_webhooks.WebhookEndpointViewSet("feed_webhookendpoint", url_prefix="feed/webhooks"),
+    views_webhooks.WebhookDeliveryViewSet("feed_webhookdelivery", url_prefix="feed/deliveries"),
+]
 
 
 class ExportFeedViewSetGroup(SnippetViewSetGroup):
@@ -79,5 +83,10 @@ def register_feed_admin_urls():
     return [
         path(
             "feed/api-keys/<int:pk>/revoke/", RevokeApiKeyView.as_view(), name="feed_api_key_revoke"
-        )
+        ),
+        path(
+            "feed/deliveries/<int:delivery_id>/resend/",
+            views_webhooks.resend,
+            name="feed_webhook_resend",
+        ),
     ]
