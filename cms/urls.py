@@ -7,7 +7,6 @@ from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
 from assets.views import download_photo, serve_file
-from feed import urls_api as feed_api_urls
 from press import urls as press_urls
 
 from . import views
@@ -43,10 +42,9 @@ urlpatterns = [
     # Browsers ask for it (a PDF tab, bookmarks); the icon is an SVG.
     path("favicon.ico", views.favicon),
     *press_urls.urlpatterns,
-    # Export feed (OAI-PMH, ...): for other systems, outside the language prefixes.
+    # Export feed (OAI-PMH /oai/, JSON API /api/v1/, IIIF /iiif/): for other systems,
+    # one address for every language.
     path("", include("feed.urls")),
-    # The JSON API (/api/v1/) and IIIF manifests (/iiif/): one address for every language.
-    *feed_api_urls.urlpatterns,
     path(
         "sitemap.xml",
         _sitemap_view(sitemap_views.index),
