@@ -57,8 +57,16 @@ class _Sink:
         return data
 
 
+# Elements written one by one into the stream are serialised on their own: with OAI's
+# namespace as their default, they carry one `xmlns` each instead of a prefix on
+# every descendant (the stream's root declares the same default).
+OAI_NSMAP = {None: NS_OAI}
+
+
 def _element(tag, text=None, **attributes):
-    element = etree.Element(_oai(tag), {k: v for k, v in attributes.items() if v is not None})
+    element = etree.Element(
+        _oai(tag), {k: v for k, v in attributes.items() if v is not None}, nsmap=OAI_NSMAP
+    )
     element.text = text
     return element
 
@@ -96,7 +104,7 @@ DELETED = {"status": "deleted"}
 def _header(row, parent=None, prefix=None):
     prefix = prefix or identifier("")
     if parent is None:
-        header = etree.Element(HEADER, DELETED if row.gone else None)
+        header = etree.Element(HEADER, DELETED if row.gone else None, nsmap=OAI_NSMAP)
     else:
         header = etree.SubElement(parent, HEADER, DELETED if row.gone else None)
     etree.SubElement(header, IDENTIFIER).text = prefix + row.local_id
@@ -107,7 +115,7 @@ def _header(row, parent=None, prefix=None):
 
 
 def _record(row, metadata_format, prefix=None):
-    record = etree.Element(RECORD)
+    record = etree.Element(RECORD, nsmap=OAI_NSMAP)
     _header(row, record, prefix)
     if not row.gone:
         etree.SubElement(record, METADATA).append(metadata_format.write(row.record))
