@@ -26,9 +26,11 @@ CJK = (
     "\uac00-\ud7af\uf900-\ufaff\uff66-\uff9f\U00020000-\U0002fa1f"
 )
 _CJK_RUN = re.compile(f"[{CJK}]+")
-# A word: letters, digits and the marks that belong to them; "_" separates (as FTS5
-# and PostgreSQL's parser do).
-_WORD = re.compile(r"[^\W_]+")
+# A word: letters, digits and the combining marks that belong to them (left over when
+# NFC has no precomposed letter: Python's \w does not match marks); "_" separates
+# (as FTS5 and PostgreSQL's parser do).
+MARKS = "\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\u3099\u309a\ufe20-\ufe2f"
+_WORD = re.compile(rf"(?:[^\W_]|[{MARKS}])+")
 # A term longer than this is noise (a hash, a pasted URL): cut, as indexes do.
 MAX_TERM = 60
 

@@ -1,6 +1,12 @@
 import pytest
 
-from tests.cms.conftest import make_photo, organisation, publish, reviewer  # noqa: F401
+from tests.cms.conftest import (  # noqa: F401 - the public site's fixtures
+    make_photo,
+    organisation,
+    publish,
+    reviewer,
+    visitor,
+)
 
 
 @pytest.fixture(autouse=True)
