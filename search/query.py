@@ -150,6 +150,16 @@ def search_assets(
     return results
 
 
+def ranked_ids(query_text, *, user, kinds, limit=1000):
+    """[(kind, pk)] of the best `limit` matches a user may see (the admin's listings
+    filter and order their own queryset with it). Raises SearchError as
+    search_assets() does."""
+    query = parse(query_text, None, "relevance", 1, 1, None, kinds)
+    query.page_size = limit
+    ranked, _total, _counts = database.run(query, user=user)
+    return ranked
+
+
 def parse(query_text, filters, sort, page, page_size, language, kinds):
     text = query_text or ""
     if not isinstance(text, str):
