@@ -244,34 +244,66 @@ def load(ranked, querysets=None, user=None):
     return [found[key] for key in ranked if key in found]
 
 
+LABEL_MODELS = {
+    "topic": "assets.topic",
+    "place": "assets.place",
+    "organisation": "assets.organisation",
+    "licence": "assets.licence",
+}
+LABELS_GENERATION = "sen_search_labels_generation"
+
+
+def labels(facet, language):
+    """{id (str): name} of a facet's whole table in one language, from the cache:
+    four small tables that change a few times a year should not cost four queries per
+    search. A save or delete of any of them starts a new generation
+    (search.signal_handlers.labels_changed)."""
+    from django.apps import apps
+    from django.core.cache import cache
+    from django.utils import translation
+
+    generation = cache.get(LABELS_GENERATION, 0)
+    key = f"sen_search_labels:{generation}:{facet}:{language}"
+    found = cache.get(key)
+    if found is None:
+        with translation.override(language):
+            model = apps.get_model(LABEL_MODELS[facet])
+            found = {str(obj.pk): str(obj) for obj in model.objects.all()}
+        cache.set(key, found, 3600)
+    return found
+
+
+def bump_labels_generation():
+    from django.core.cache import cache
+
+    try:
+        cache.incr(LABELS_GENERATION)
+    except ValueError:
+        cache.set(LABELS_GENERATION, 1, None)
+
+
 def label_facets(counts, query):
     """{facet: [FacetValue]} from {facet: {value: count}}, named in the active
     language, most frequent first (at most FACET_LIMIT per facet)."""
-    from assets.models import Licence, Organisation, Place, Topic
+    from django.utils import translation
 
+    language = translation.get_language() or settings.LANGUAGE_CODE
     names = {
         "type": {kind: str(MODELS[kind]._meta.verbose_name_plural).capitalize() for kind in MODELS},
         "language": {code: str(name) for code, name in settings.LANGUAGES},
     }
-    lookups = {"topic": Topic, "place": Place, "organisation": Organisation, "licence": Licence}
     facets = {}
     for name in FACETS:
         values = counts.get(name, {})
         top = sorted(values.items(), key=lambda item: (-item[1], str(item[0])))
         if name not in ("type", "language", "year"):
             top = top[:FACET_LIMIT]
-        if name in lookups and top:
-            objects = lookups[name].objects.in_bulk([int(v) for v, _n in top])
-            labels = {v: str(objects[int(v)]) for v, _n in top if int(v) in objects}
-        else:
-            labels = names.get(name, {})
+        known = labels(name, language) if name in LABEL_MODELS and top else names.get(name, {})
         selected = str(query.filters.get(name, ""))
         facets[name] = [
-            FacetValue(
-                str(value), labels.get(str(value), str(value)), count, str(value) == selected
-            )
+            FacetValue(str(value), known.get(str(value), str(value)), count, str(value) == selected)
             for value, count in top
-            if name not in lookups or str(value) in labels
+            if name not in LABEL_MODELS or str(value) in known
         ]
         if name == "year":
             facets[name].sort(key=lambda f: f.value, reverse=True)

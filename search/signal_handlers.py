@@ -14,6 +14,7 @@ from django.db import transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
 
 from assets.models import (
+    Licence,
     Organisation,
     OrganisationFormerName,
     Photo,
@@ -78,6 +79,13 @@ def name_changed(sender, instance, **kwargs):
     transaction.on_commit(lambda: update_assets_of.enqueue(label, instance.pk))
 
 
+def labels_changed(sender, **kwargs):
+    """Facet labels are cached (search.query.labels): a new generation after commit."""
+    from .query import bump_labels_generation
+
+    transaction.on_commit(bump_labels_generation)
+
+
 def register_signal_handlers():
     for model in (Photo, Video, Publication):
         uid = f"sen_search_{model.__name__}"
@@ -93,3 +101,7 @@ def register_signal_handlers():
     post_save.connect(document_changed, sender=SenDocument, dispatch_uid="sen_search_document")
     for model in (Place, Topic, Organisation, OrganisationFormerName):
         post_save.connect(name_changed, sender=model, dispatch_uid=f"sen_search_{model.__name__}")
+    for model in (Place, Topic, Organisation, Licence):
+        uid = f"sen_search_labels_{model.__name__}"
+        post_save.connect(labels_changed, sender=model, dispatch_uid=uid)
+        post_delete.connect(labels_changed, sender=model, dispatch_uid=uid)

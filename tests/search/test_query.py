@@ -258,7 +258,9 @@ def test_a_search_costs_the_same_number_of_queries_whatever_the_results(faceted,
             search_assets("song hau")
         return len(queries)
 
+    search_assets("song hau")  # facet labels cached (search.query.labels)
     before = count()
+    assert before == 3  # hits and total; facet counts; the page's photos
     for i in range(5):
         make_photo(title_vi=f"Sông Hậu thêm {i}")
     assert count() == before

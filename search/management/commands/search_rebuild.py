@@ -15,6 +15,7 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, database_only=False, **options):
+        self.verbosity = options["verbosity"]
         total = index.rebuild(progress=self._progress)
         self.stdout.write(f"Database index: {total} assets.")
         if elasticsearch.enabled() and not database_only:
