@@ -60,6 +60,7 @@ migrate: install compilemessages
 demo: migrate
 	SEN_ENV=dev $(PY) manage.py load_demo
 	SEN_ENV=dev $(PY) manage.py feed_sync -v 0
+	SEN_ENV=dev $(PY) manage.py search_rebuild -v 0
 
 run: demo
 	SEN_ENV=dev $(PY) manage.py collectstatic --noinput -v 0

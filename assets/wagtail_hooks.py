@@ -17,6 +17,7 @@ from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
 from ingest.panels import FileStatusPanel
 from review.views import WithdrawView
+from search.views import AssetIndexView
 
 from .forms import OrganisationForm, PhotoForm, PublicationForm, VideoForm
 from .models import (
@@ -89,6 +90,8 @@ class AssetViewSet(SnippetViewSet):
     """Wagtail's snippet views, every one of them scoped to what the user may see."""
 
     inspect_view_enabled = True
+    # Search through Sen's search layer (search/views.py), not Wagtail's backend.
+    index_view_class = AssetIndexView
     history_view_class = AssetHistoryView
     unpublish_view_class = WithdrawView
     chooser_viewset_class = AssetChooserViewSet

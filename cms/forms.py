@@ -72,9 +72,30 @@ class BrowseForm(forms.Form):
 
 
 class SearchForm(forms.Form):
+    """The public search: the words, and the facets and sort chosen from the results
+    page (links, so that the page works without JavaScript and its URL can be
+    shared). Facet values are ids, as search.query.search_assets takes them."""
+
     q = forms.CharField(label=_("Search for"), required=False, max_length=200, strip=True)
     type = forms.ChoiceField(
         label=_("Type"),
         required=False,
         choices=BrowseForm.base_fields["type"].choices,
     )
+    topic = forms.IntegerField(label=_("Topic"), required=False, min_value=1)
+    place = forms.IntegerField(label=_("Place"), required=False, min_value=1)
+    year = forms.IntegerField(label=_("Year"), required=False, min_value=1800, max_value=2200)
+    organisation = forms.IntegerField(label=_("Organisation"), required=False, min_value=1)
+    licence = forms.IntegerField(label=_("Licence"), required=False, min_value=1)
+    language = forms.ChoiceField(label=_("Language"), required=False, choices=settings.LANGUAGES)
+    sort = forms.ChoiceField(
+        label=_("Sort"),
+        required=False,
+        choices=[("relevance", _("Best match")), ("date", _("Newest first"))],
+    )
+    page = forms.IntegerField(required=False, min_value=1, max_value=1000)
+
+    FILTERS = ("type", "topic", "place", "year", "organisation", "licence", "language")
+
+    def filters(self):
+        return {name: self.cleaned_data[name] for name in self.FILTERS if self.cleaned_data[name]}

@@ -231,13 +231,6 @@ def earliest_expiry(assets):
     return min(dates) if dates else None
 
 
-def search(kind, query):
-    """Public assets of one kind matching `query`, diacritics or not (assets.text.fold)."""
-    from assets.text import fold
-
-    return QUERYSETS[kind]().search(fold(query), operator="and")
-
-
 ITEM_FIELDS = (("photo_id", "photos"), ("video_id", "videos"), ("publication_id", "publications"))
 
 

@@ -69,6 +69,7 @@ INSTALLED_APPS = [
     "ingest",
     "press",
     "feed",
+    "search",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -318,12 +319,14 @@ WAGTAILADMIN_COMMENTS_ENABLED = True
 
 # --- Search ------------------------------------------------------------------------
 ELASTICSEARCH_URL = env.str("ELASTICSEARCH_URL", default="")
+# Sen's own index (search/elasticsearch.py) is the alias `<prefix>assets`.
+SEN_ELASTICSEARCH_INDEX_PREFIX = env.str("SEN_ELASTICSEARCH_INDEX_PREFIX", default="sen_")
 if ELASTICSEARCH_URL:
     WAGTAILSEARCH_BACKENDS = {
         "default": {
             "BACKEND": "wagtail.search.backends.elasticsearch9",
             "URLS": [ELASTICSEARCH_URL],
-            "INDEX_PREFIX": env.str("SEN_ELASTICSEARCH_INDEX_PREFIX", default="sen_"),
+            "INDEX_PREFIX": SEN_ELASTICSEARCH_INDEX_PREFIX,
             "TIMEOUT": 10,
         }
     }

@@ -128,26 +128,63 @@ def place(request, pk, slug=""):
 
 @require_safe
 def search(request):
+    """The public search page: search.query.search_assets (public assets only), its
+    facets as links that add or remove one filter, sort and pages."""
+    from django.utils import translation
+
+    from search.query import SearchError, search_assets
+
     _check_language(request)
     form = SearchForm(request.GET or None)
-    page, assets, counts, status = None, [], {}, 200
+    page, assets, facets, results, status = None, [], [], None, 200
     if form.is_bound and not form.is_valid():
         status = 400
-    elif form.is_bound and form.cleaned_data["q"]:
-        kind = form.cleaned_data["type"] or "photos"
-        results = {name: published.search(name, form.cleaned_data["q"]) for name in published.KINDS}
-        counts = {name: result.count() for name, result in results.items()}
-        page = Paginator(results[kind], published.PAGE_SIZE).get_page(request.GET.get("page"))
-        assets = published.prepare(page.object_list)
-    tabs = [
-        (value, label, counts[value], value == (form.cleaned_data.get("type") or "photos"))
-        for value, label in SearchForm.base_fields["type"].choices
-        if counts
-    ]
-    context = {"form": form, "page": page, "assets": assets, "tabs": tabs}
+    elif form.is_bound and (form.cleaned_data["q"] or form.filters()):
+        data = form.cleaned_data
+        arguments = {
+            "filters": form.filters(),
+            "sort": data["sort"] or "relevance",
+            "page_size": published.PAGE_SIZE,
+            "language": translation.get_language(),
+            "querysets": published.QUERYSETS,
+        }
+        try:
+            results = search_assets(data["q"], page=data["page"] or 1, **arguments)
+            if not results.hits and results.page > results.num_pages:
+                # Past the last page (a shared link, fewer results now): the last.
+                results = search_assets(data["q"], page=results.num_pages, **arguments)
+        except SearchError as error:
+            form.add_error(None, error.message)
+            status = 400
+        else:
+            assets = published.prepare(results.hits)
+            paginator = Paginator(range(results.total), published.PAGE_SIZE)
+            page = paginator.page(results.page) if results.total else paginator.page(1)
+            facets = facet_links(request, results)
+    context = {"form": form, "page": page, "assets": assets, "results": results, "facets": facets}
     response = TemplateResponse(request, "cms/public/search.html", context, status=status)
     response.sen_expires = published.earliest_expiry(assets)
     return response
+
+
+def facet_links(request, results):
+    """[(label, name, [(value, url, selected)])]: each value's link adds its filter
+    (or, when chosen, removes it), and goes back to the first page."""
+    labels = {name: SearchForm.base_fields[name].label for name in SearchForm.FILTERS}
+    facets = []
+    for name in SearchForm.FILTERS:
+        values = []
+        for value in results.facets.get(name, []):
+            query = request.GET.copy()
+            query.pop("page", None)
+            if value.selected:
+                query.pop(name, None)
+            else:
+                query[name] = value.value
+            values.append((value, "?" + query.urlencode()))
+        if values:
+            facets.append((labels[name], name, values))
+    return facets
 
 
 @require_safe

@@ -113,3 +113,11 @@ def _pipeline_inline(request, monkeypatch):
         monkeypatch.setattr("ingest.operations.enqueue", lambda job, run_after=None: None)
         return
     monkeypatch.setattr("ingest.operations.transaction", _InlineTransaction())
+
+
+@pytest.fixture(autouse=True)
+def _search_index_inline(monkeypatch):
+    """The search index is updated by a task enqueued after the commit
+    (search.signal_handlers); tests never commit, so enqueue at once (the tasks
+    backend of the tests runs it inline), as a worker would after the commit."""
+    monkeypatch.setattr("search.signal_handlers.transaction", _InlineTransaction())

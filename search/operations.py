@@ -1,0 +1,29 @@
+"""Checks on the search index that commands and deployments ask for."""
+
+from django.db import connection
+
+from . import elasticsearch
+from .index import MODELS
+from .models import SearchEntry
+
+
+def readiness_problems():
+    """Why the index cannot serve, as sentences (empty when ready)."""
+    problems = []
+    tables = connection.introspection.table_names()
+    if connection.vendor == "sqlite" and "search_entry_fts" not in tables:
+        problems.append("search_entry_fts: missing (run manage.py migrate)")
+    missing = sum(
+        model.objects.exclude(
+            pk__in=SearchEntry.objects.filter(kind=kind).values("asset_id")
+        ).count()
+        for kind, model in MODELS.items()
+    )
+    if missing:
+        problems.append(f"{missing} assets are not in the index (run manage.py search_rebuild)")
+    if elasticsearch.enabled():
+        try:
+            problems.extend(elasticsearch.check())
+        except Exception as error:  # noqa: BLE001 - any failure to reach it is the answer
+            problems.append(f"Elasticsearch: {error}")
+    return problems
