@@ -306,6 +306,13 @@ def _paths():
                     ),
                     _query("language", {"enum": codes}, "Records with a title in this language."),
                     _query(
+                        "q",
+                        {"type": "string", "maxLength": 200},
+                        "Text, as the site's search understands it (with or without "
+                        "diacritics, any language): the best 1,000 matching public records, "
+                        "still in (datestamp, id) order; no tombstones.",
+                    ),
+                    _query(
                         "updated_since",
                         {"type": "string", "format": "date-time"},
                         "Records changed at or after this time (ISO 8601), tombstones included.",

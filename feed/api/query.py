@@ -19,7 +19,7 @@ from . import cursors
 KINDS = [choice for choice, _label in FeedRecord.Kind.choices]
 MAX_ID = 2**63 - 1
 # Parameters that choose *which* records are listed: a cursor is bound to them.
-SELECTING = ("type", "topic", "organisation", "place", "language")
+SELECTING = ("type", "topic", "organisation", "place", "language", "q")
 KNOWN = (*SELECTING, "updated_since", "include_deleted", "page_size", "cursor")
 
 
@@ -87,6 +87,16 @@ def parse(params):
         value = _one(params, name)
         if value is not None:
             filters[name] = _positive_int(value, name)
+    text = _one(params, "q")
+    if text:
+        from search.query import SearchError
+        from search.query import parse as parse_search
+
+        try:  # the search layer's own limits (length, number of words)
+            parse_search(text, None, "relevance", 1, 1, None, None)
+        except SearchError as error:
+            raise BadRequest(str(error.message), "q") from error
+        filters["q"] = text
     language = _one(params, "language")
     if language is not None:
         codes = [code for code, _name in settings.LANGUAGES]
@@ -153,7 +163,7 @@ def records(filters, options, now):
         # listed, so a consumer never misses the deletion of a record it holds.
         gone = Q(deleted=True) | FeedRecord.objects.expired_q(now)
         queryset = queryset.filter(content | gone) if tombstones else queryset.filter(content)
-    queryset = text_search_hook(queryset, None)
+    queryset = text_search_hook(queryset, filters.get("q"))
     if options["updated_since"]:
         queryset = queryset.filter(datestamp__gte=options["updated_since"])
     if options["cursor"] is not None:
@@ -162,12 +172,28 @@ def records(filters, options, now):
     return list(queryset.order_by("datestamp", "pk")[: options["page_size"] + 1])
 
 
+# How many of the best matches `q` narrows a list to: a search, not a dump.
+MAX_SEARCH_MATCHES = 1000
+
+
 def text_search_hook(queryset, text):
-    """Where a `q` parameter will plug in issue 7's search layer (search/): it should
-    narrow `queryset` to records whose asset matches `text`. Not offered yet; a
-    filter over the stored JSON would not fold diacritics the way the site's search
-    does (assets.text.fold)."""
-    return queryset
+    """Narrow `queryset` to the public records whose asset matches `text`, as the
+    site's search understands it (search.query: diacritics or not, every language,
+    CJK inside longer text), among its best MAX_SEARCH_MATCHES. The list keeps its
+    (datestamp, id) order and cursor. A tombstone matches no text: with `q`, a list
+    holds public records only."""
+    if not text:
+        return queryset
+    from search.query import ranked_ids
+
+    kind_of = {"photos": "photo", "videos": "video", "publications": "publication"}
+    matches = Q(pk__in=[])
+    by_kind = {}
+    for kind, pk in ranked_ids(text, user=None, kinds=None, limit=MAX_SEARCH_MATCHES):
+        by_kind.setdefault(kind_of.get(kind, kind), []).append(pk)
+    for kind, pks in by_kind.items():
+        matches |= Q(kind=kind, asset_id__in=pks)
+    return queryset.filter(matches, deleted=False)
 
 
 def item(record, now):

@@ -343,3 +343,18 @@ def test_list_query_count_does_not_grow_with_the_page(
         make_photo()
     with django_assert_max_num_queries(3):
         get(visitor, RECORDS, page_size=3)
+
+
+def test_q_searches_as_the_site_does(visitor, make_photo, reviewer):
+    """`q` goes through the search layer: folded, any language, ranked matches kept in
+    (datestamp, id) order; a withdrawn asset never matches; a query the search
+    refuses is a 400 naming `q`."""
+    market = make_photo(title_vi="Chợ nổi Cái Răng", title_en="Cai Rang floating market")
+    wharf = make_photo(title_vi="Bến Ninh Kiều", title_en="Ninh Kieu wharf")
+    for text in ("cho noi", "Chợ nổi", "FLOATING market"):
+        assert ids(listed(visitor, q=text)) == [f"photo/{market.pk}"], text
+    assert ids(listed(visitor, q="không có gì")) == []
+    withdraw(wharf, user=reviewer, reason="Sai thông tin")
+    assert ids(listed(visitor, q="ninh kieu", include_deleted="true")) == []
+    refused = get(visitor, RECORDS, q="x " * 30)
+    assert refused.status_code == 400 and refused.json()["parameter"] == "q"
