@@ -4,11 +4,15 @@ published, they answer; expired or withdrawn, they are gone again.
 
 The public site (issue 6) is crawled too: each asset's page in two languages and
 its licence download are 404 while it is not public, and the home page, listings,
-search, Atom feeds and sitemaps do not name it. The export feed (issue 8) joins
-this crawl when it is built: add its URLs to `listing_urls()`."""
+search, Atom feeds and sitemaps do not name it. So is the export feed (issue 8): its
+per-asset URLs (API record, IIIF manifests) answer 404, or 410 once the asset was
+public, and OAI-PMH and the API's lists do not carry its content.
+(`tests/feed/test_property.py` checks the exports' record sets after random review
+sequences.)"""
 
 import datetime
 import io
+import time
 
 import pytest
 from django.core.files.base import ContentFile
@@ -89,9 +93,24 @@ def page_urls(assets):
     return urls
 
 
+def export_urls(assets):
+    """The export feed's URLs of each asset (issue 8)."""
+    urls = {}
+    for asset in assets:
+        kind = type(asset).__name__.lower()
+        urls[f"API record {kind}"] = f"/api/v1/records/{kind}/{asset.pk}/"
+        if kind != "video":
+            urls[f"IIIF manifest {kind}"] = f"/iiif/{kind}/{asset.pk}/manifest.json"
+    return urls
+
+
 def listing_urls(assets):
     """Every public listing that could name an asset."""
     urls = {"home": "/vi/", "home [en]": "/en/", "feed": "/vi/feed.atom", "sitemap": "/sitemap.xml"}
+    # The export feed: a public record carries the asset's public URLs.
+    urls["OAI-PMH sen"] = "/oai/?verb=ListRecords&metadataPrefix=sen"
+    urls["OAI-PMH oai_dc"] = "/oai/?verb=ListRecords&metadataPrefix=oai_dc"
+    urls["API list"] = "/api/v1/records/?include_deleted=true"
     for kind in ("photos", "videos", "publications"):
         urls[f"browse {kind}"] = f"/vi/browse/?type={kind}"
         urls[f"sitemap {kind}"] = f"/sitemap-{kind}.xml"
@@ -107,7 +126,10 @@ def named(client, urls, assets):
     paths = [published.public_url(asset, "vi").rsplit("/", 2)[0] + "/" for asset in assets]
     found = {}
     for name, url in urls.items():
-        body = client.get(url).content.decode()
+        response = client.get(url)
+        body = (
+            b"".join(response.streaming_content) if response.streaming else response.content
+        ).decode()
         hits = [path for path in paths if path in body]
         if hits:
             found[name] = hits
@@ -146,6 +168,7 @@ def answers(client, urls):
 @pytest.mark.parametrize("state", NON_PUBLIC_STATES)
 def test_no_file_of_a_non_public_asset_is_reachable(state, media_dirs, settings):
     settings.SEN_PAGE_CACHE_SECONDS = 0
+    settings.SEN_API_SETTLE_SECONDS = 0  # the API would hold back fresh records anyway
     organisation = make_organisation()
     reviewer = role_user(operations.REVIEWERS)
     assets = make_assets(organisation)
@@ -163,15 +186,23 @@ def test_no_file_of_a_non_public_asset_is_reachable(state, media_dirs, settings)
     owner.force_login(contributor(organisation))
     assert set(answers(owner, urls).values()) == {200}, answers(owner, urls)
 
-    # The public site: no page, no download, no mention, for anyone.
+    # The public site and the export feed: no page, no download, no mention, for anyone.
+    once_public = state in ("withdrawn", "expired")
     for client in (visitor, outsider, owner):
         assert set(answers(client, page_urls(assets)).values()) == {404}
         assert named(client, listing_urls(assets), assets) == {}
+        exports = answers(client, export_urls(assets))
+        # The API says a record it once served is gone (410); IIIF and the rest: 404.
+        expected = {
+            name: 410 if once_public and name.startswith("API") else 404 for name in exports
+        }
+        assert exports == expected
 
 
 def test_files_open_when_published_and_close_on_expiry(media_dirs, settings):
     # The page cache is purged when a change commits; these tests never commit.
     settings.SEN_PAGE_CACHE_SECONDS = 0
+    settings.SEN_API_SETTLE_SECONDS = 0
     organisation = make_organisation()
     reviewer = role_user(operations.REVIEWERS)
     assets = make_assets(organisation)
@@ -190,14 +221,23 @@ def test_files_open_when_published_and_close_on_expiry(media_dirs, settings):
         assert name in listings, listings
     assert len(listings["home"]) == 3  # the latest photos, videos and publications
 
+    assert set(answers(visitor, export_urls(assets)).values()) == {200}
+    for name in ("OAI-PMH sen", "OAI-PMH oai_dc", "API list"):
+        assert len(listings[name]) == 3, (name, listings)
+
+    # An expiry set by the reviewer (a published revision), then the moment passes.
+    expiry = timezone.now() + datetime.timedelta(seconds=1)
     for asset in assets:
-        type(asset).objects.filter(pk=asset.pk).update(
-            expire_at=timezone.now() - datetime.timedelta(minutes=1)
-        )
+        asset.expire_at = expiry
+        asset.save_revision(user=reviewer).publish(user=reviewer, skip_permission_checks=True)
+    time.sleep(max(0, (expiry - timezone.now()).total_seconds()) + 0.05)
     # Gone at once, and still gone once the scheduler has unpublished them.
     assert set(answers(visitor, urls).values()) == {404}
     assert set(answers(visitor, page_urls(assets)).values()) == {404}
     assert named(visitor, listing_urls(assets), assets) == {}
+    assert answers(visitor, export_urls(assets)) == {
+        name: 410 if name.startswith("API") else 404 for name in export_urls(assets)
+    }
     call_command("publish_scheduled", stdout=io.StringIO())
     assert set(answers(visitor, urls).values()) == {404}
     assert set(answers(visitor, page_urls(assets)).values()) == {404}
