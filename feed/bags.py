@@ -38,6 +38,7 @@ from ingest.models import Derivative
 
 from .models import FeedRecord
 from .operations import asset_of
+from .records import in_order
 
 CHUNK = 1024 * 1024
 SCHEMA_TYPES = {"photo": "Photograph", "video": "VideoObject", "publication": "DigitalDocument"}
@@ -61,7 +62,7 @@ class BagError(Exception):
 
 def _texts(language_map):
     """A language map of the record as JSON-LD language-tagged values."""
-    return [{"@value": text, "@language": code} for code, text in (language_map or {}).items()]
+    return [{"@value": text, "@language": code} for code, text in in_order(language_map)]
 
 
 def _duration(seconds):

@@ -21,7 +21,7 @@ from assets.models import Publication
 from cms import published
 from ingest.models import Derivative
 
-from .records import absolute
+from .records import absolute, in_order
 
 CONTEXT = "http://iiif.io/api/presentation/3/context.json"
 LABEL_LANGUAGES = ("vi", "en")
@@ -33,7 +33,7 @@ MANIFEST_KINDS = ("photo", "publication")
 
 
 def _values(language_map):
-    return {code: [text] for code, text in (language_map or {}).items() if text}
+    return {code: [text] for code, text in in_order(language_map) if text}
 
 
 def _label(text):
@@ -72,7 +72,7 @@ def _metadata(data):
     if topics:
         names = {}
         for topic in topics:
-            for code, text in topic["name"].items():
+            for code, text in in_order(topic["name"]):
                 names.setdefault(code, []).append(text)
         entries.append((_("Topics"), {code: [", ".join(v)] for code, v in names.items()}))
     return [{"label": _label(label), "value": value} for label, value in entries if value]
@@ -148,7 +148,7 @@ def manifest(record, asset):
     result["homepage"] = [
         {"id": link, "type": "Text", "label": result["label"], "format": "text/html",
          "language": [code]}
-        for code, link in (data.get("url") or {}).items()
+        for code, link in in_order(data.get("url"))
     ]  # fmt: skip
     result["seeAlso"] = [
         {

@@ -50,6 +50,15 @@ def language_codes():
     return [code for code, _name in settings.LANGUAGES]
 
 
+def in_order(language_map):
+    """(language, text) pairs of a stored language map in the configured languages'
+    order (Vietnamese first), then any other: PostgreSQL's jsonb keeps no key order,
+    and exports must not change with the database."""
+    language_map = language_map or {}
+    order = {code: index for index, code in enumerate(language_codes())}
+    return sorted(language_map.items(), key=lambda item: (order.get(item[0], len(order)), item[0]))
+
+
 def language_map(obj, field):
     """{language: text} for the languages in which `obj.field` is filled."""
     values = {}

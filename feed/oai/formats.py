@@ -13,6 +13,7 @@ from django.conf import settings
 from django.urls import reverse
 from lxml import etree
 
+from ..records import in_order
 from .protocol import NS_XSI
 
 NS_OAI_DC = "http://www.openarchives.org/OAI/2.0/oai_dc/"
@@ -51,16 +52,16 @@ def oai_dc(record):
         nsmap={"oai_dc": NS_OAI_DC, "dc": NS_DC, "xsi": NS_XSI},
     )
     root.set(SCHEMA_LOCATION, f"{NS_OAI_DC} http://www.openarchives.org/OAI/2.0/oai_dc.xsd")
-    for lang, text in record.get("title", {}).items():
+    for lang, text in in_order(record.get("title")):
         _add(root, DC["title"], text, lang)
     if record.get("author"):
         _add(root, DC["creator"], record["author"])
     for topic in record.get("topics", ()):
-        for lang, text in topic["name"].items():
+        for lang, text in in_order(topic["name"]):
             _add(root, DC["subject"], text, lang)
     for keyword in record.get("keywords", ()):
         _add(root, DC["subject"], keyword)
-    for lang, text in record.get("description", {}).items():
+    for lang, text in in_order(record.get("description")):
         _add(root, DC["description"], text, lang)
     organisation = record.get("organisation")
     if organisation:
@@ -77,13 +78,13 @@ def oai_dc(record):
         formats.append(record["preview"]["mime_type"])
     for mime_type in formats:
         _add(root, DC["format"], mime_type)
-    for lang, url in record.get("url", {}).items():
+    for lang, url in in_order(record.get("url")):
         _add(root, DC["identifier"], url, lang)
     for lang in record.get("languages", ()):
         _add(root, DC["language"], lang)
     place = record.get("place")
     if place:
-        for lang, text in place["name"].items():
+        for lang, text in in_order(place["name"]):
             _add(root, DC["coverage"], text, lang)
     licence = record.get("licence")
     if licence and licence.get("uri"):
@@ -98,7 +99,7 @@ def _sen(name):
 
 
 def _texts(parent, name, values):
-    for lang, text in values.items():
+    for lang, text in in_order(values):
         _add(parent, _sen(name), text, lang)
 
 
@@ -136,7 +137,7 @@ def sen(record):
     root.set(SCHEMA_LOCATION, f"{NS_SEN} {sen_schema_url()}")
     root.set("id", record["id"])
     root.set("type", record["type"])
-    for lang, url in record.get("url", {}).items():
+    for lang, url in in_order(record.get("url")):
         _add(root, _sen("url"), url, lang)
     _texts(root, "title", record.get("title", {}))
     _texts(root, "description", record.get("description", {}))
