@@ -11,7 +11,7 @@ from PIL import Image
 from wagtail.models import Collection
 
 from assets import operations
-from assets.models import Licence, Organisation, Photo, SenImage
+from assets.models import Licence, Organisation, Photo, SenImage, SenMedia, Video, VideoSubtitle
 
 User = get_user_model()
 PASSWORD = "pw-for-tests-only"
@@ -85,3 +85,43 @@ class PhotoFactory(factory.django.DjangoModelFactory):
     )
     licence = factory.LazyFunction(lambda: Licence.objects.get(code="cc-by-4.0"))
     live = True
+
+
+def make_video(organisation, *, subtitles=True, **fields):
+    """A draft video of `organisation` on a tiny MP4 the pipeline cannot probe (it is
+    given 75 s, 640 × 360), with Vietnamese captions and English subtitles unless
+    `subtitles` is False. Needs the `media_dirs` fixture."""
+    media = SenMedia.objects.create(
+        title="Clip",
+        collection=organisation.collection,
+        type="video",
+        duration=75,
+        width=640,
+        height=360,
+        file=ContentFile(b"\x00\x00\x00\x18ftypmp42", name="clip.mp4"),
+    )
+    # The pipeline cannot probe these bytes and leaves the duration at 0.
+    SenMedia.objects.filter(pk=media.pk).update(duration=75)
+    media.refresh_from_db()
+    video = Video.objects.create(
+        organisation=organisation,
+        media=media,
+        licence=Licence.objects.get(code="cc-by-4.0"),
+        live=False,
+        **fields,
+    )
+    if subtitles:
+        VideoSubtitle.objects.create(
+            video=video,
+            language="vi",
+            kind=VideoSubtitle.Kind.CAPTIONS,
+            file=ContentFile(
+                "WEBVTT\n\n00:00.000 --> 00:01.000\n[Nhạc] Xin chào\n".encode(), name="vi.vtt"
+            ),
+        )
+        VideoSubtitle.objects.create(
+            video=video,
+            language="en",
+            file=ContentFile(b"WEBVTT\n\n00:00.000 --> 00:01.000\nHello\n", name="en.vtt"),
+        )
+    return video

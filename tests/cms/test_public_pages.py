@@ -17,14 +17,13 @@ from assets.models import (
     Publication,
     PublicationEdition,
     SenDocument,
-    SenMedia,
     SenRendition,
     Topic,
-    Video,
-    VideoSubtitle,
 )
 from cms import published
 from cms.models import ProvinceSettings
+
+from ..factories import make_video
 
 pytestmark = pytest.mark.django_db
 
@@ -169,46 +168,10 @@ def test_photo_jsonld_and_opengraph(visitor, make_photo):
     assert doc.xpath("string(//link[@rel='canonical']/@href)") == data["url"]
 
 
-def make_video(organisation, media_dirs, **fields):
-    media = SenMedia.objects.create(
-        title="Clip",
-        collection=organisation.collection,
-        type="video",
-        duration=75,
-        width=640,
-        height=360,
-        file=ContentFile(b"\x00\x00\x00\x18ftypmp42", name="clip.mp4"),
-    )
-    # The pipeline cannot probe these bytes and leaves the duration at 0.
-    SenMedia.objects.filter(pk=media.pk).update(duration=75)
-    media.refresh_from_db()
-    video = Video.objects.create(
-        organisation=organisation,
-        media=media,
-        licence=Licence.objects.get(code="cc-by-4.0"),
-        live=False,
-        **fields,
-    )
-    VideoSubtitle.objects.create(
-        video=video,
-        language="vi",
-        kind=VideoSubtitle.Kind.CAPTIONS,
-        file=ContentFile(
-            "WEBVTT\n\n00:00.000 --> 00:01.000\n[Nhạc] Xin chào\n".encode(), name="vi.vtt"
-        ),
-    )
-    VideoSubtitle.objects.create(
-        video=video,
-        language="en",
-        file=ContentFile(b"WEBVTT\n\n00:00.000 --> 00:01.000\nHello\n", name="en.vtt"),
-    )
-    return video
-
-
 def test_video_page_has_a_player_with_subtitles_and_videoobject(
     visitor, organisation, media_dirs, publish
 ):
-    video = publish(make_video(organisation, media_dirs, title="Phim", title_vi="Phim Cần Thơ"))
+    video = publish(make_video(organisation, title="Phim", title_vi="Phim Cần Thơ"))
     response = page(visitor, published.public_url(video, "en"))
     doc = tree(response)
     assert doc.xpath("//video/source[@type='video/mp4']/@src")

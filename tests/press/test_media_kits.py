@@ -110,25 +110,7 @@ def test_reviewers_make_kits_contributors_cannot(make_photo, organisation):
     reviewer_client.force_login(user)
     add_url = reverse(MediaKit.snippet_viewset.get_url_name("add"))
     assert reviewer_client.get(add_url).status_code == 200
-    data = {
-        "title": "Kit",
-        "recipient": "Reuters",
-        "language": "fr",
-        "message": "",
-        "expires_at": (timezone.localtime() + datetime.timedelta(days=3)).strftime(
-            "%Y-%m-%d %H:%M"
-        ),
-        "items-TOTAL_FORMS": "1",
-        "items-INITIAL_FORMS": "0",
-        "items-MIN_NUM_FORMS": "1",
-        "items-MAX_NUM_FORMS": "1000",
-        "items-0-photo": str(photo.pk),
-        "items-0-video": "",
-        "items-0-publication": "",
-        "items-0-ORDER": "1",
-        "items-0-id": "",
-        "items-0-DELETE": "",
-    }
+    data = kit_form(photo, title="Kit", recipient="Reuters")
     response = reviewer_client.post(add_url, data)
     assert response.status_code == 302, response.context["form"].errors if response.context else ""
     kit = MediaKit.objects.get()
