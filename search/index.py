@@ -30,6 +30,21 @@ BATCH = 1000
 # PostgreSQL refuses a tsvector over 1 MB; the first 200,000 characters of a PDF say
 # what it is about.
 MAX_FULL_TEXT = 200_000
+# Facet values as terms of `SearchEntry.facet_terms` ("y.2020"): the one-letter tags
+# must differ from the text's (t, e, u, f: search/migrations/0003).
+FACET_PREFIX = {
+    "type": "k",
+    "year": "y",
+    "place": "p",
+    "organisation": "o",
+    "licence": "l",
+    "topic": "c",
+    "language": "g",
+}
+
+
+def facet_term(facet, value):
+    return f"{FACET_PREFIX[facet]}.{value}"
 
 
 def translations(obj, name):
@@ -198,6 +213,16 @@ def _value(asset, name, code):
 def entry_for(item):
     """The SearchEntry row and its facet values for an IndexedAsset."""
     title_terms, body_terms = terms(item.title_text()), terms(item.body_text())
+    values = [("topic", str(pk)) for pk in item.topic_ids] + [
+        ("language", code) for code in item.languages
+    ]
+    scalars = [
+        ("type", item.kind),
+        ("year", item.year),
+        ("place", item.place_id),
+        ("organisation", item.organisation_id),
+        ("licence", item.licence_id),
+    ]
     entry = SearchEntry(
         kind=item.kind,
         asset_id=item.asset_id,
@@ -213,10 +238,11 @@ def entry_for(item):
         title_folded=" ".join(folded_terms(title_terms)),
         body_exact=" ".join(body_terms),
         body_folded=" ".join(folded_terms(body_terms)),
+        facet_terms=" ".join(
+            facet_term(facet, value) for facet, value in scalars if value is not None
+        ),
+        value_terms=" ".join(sorted({facet_term(facet, value) for facet, value in values})),
     )
-    values = [("topic", str(pk)) for pk in item.topic_ids] + [
-        ("language", code) for code in item.languages
-    ]
     return entry, values
 
 
@@ -224,10 +250,15 @@ def write(items):
     """Replace the entries of these IndexedAssets (one transaction per call)."""
     items = list(items)
     with transaction.atomic():
+        public = any(item.public for item in items)
         for kind in {item.kind for item in items}:
-            SearchEntry.objects.filter(
+            old = SearchEntry.objects.filter(
                 kind=kind, asset_id__in=[i.asset_id for i in items if i.kind == kind]
-            ).delete()
+            )
+            public = public or old.filter(public=True).exists()
+            old.delete()
+        if public:
+            public_results_changed()
         pairs = [entry_for(item) for item in items]
         entries = SearchEntry.objects.bulk_create([entry for entry, _values in pairs])
         # Both databases return the new ids (SQLite >= 3.35, PostgreSQL).
@@ -240,11 +271,23 @@ def write(items):
         )
 
 
+def public_results_changed():
+    """Public search results (and the pages showing them, and the cached counts of
+    search.query) change once this transaction commits: a new public generation."""
+    from cms.cache import purge
+
+    transaction.on_commit(purge)
+
+
 def update_asset(kind, pk):
     """Rewrite (or drop) the entry of one asset from what the database holds now."""
     asset = assets_of(kind).filter(pk=pk).first()
     if asset is None:
-        SearchEntry.objects.filter(kind=kind, asset_id=pk).delete()
+        with transaction.atomic():
+            old = SearchEntry.objects.filter(kind=kind, asset_id=pk)
+            if old.filter(public=True).exists():
+                public_results_changed()
+            old.delete()
         return None
     item = indexed(asset)
     write([item])
@@ -293,4 +336,5 @@ def rebuild(kinds=None, batch=BATCH, progress=None):
             total += len(chunk)
             if progress:
                 progress(total)
+    public_results_changed()
     return total

@@ -13,10 +13,10 @@ So Sen keeps one row per asset here, with its text already cut into terms
 (`search.text`) in four columns (title-like and body-like, each exact and folded)
 and its facet values as columns (multi-valued ones, topics and languages, in
 `SearchEntryValue`). Each database indexes those columns with its own full-text
-machinery, created by migration 0002: an FTS5 table kept in sync by triggers on
-SQLite, a generated, weighted `tsvector` column with a GIN index on PostgreSQL. The
-queries (`search.query`) are the same two statements on both, with one fragment per
-database for "matches" and "rank". Rows are written only by `search.index`.
+machinery: an FTS5 table kept in sync by triggers on SQLite (migration 0002), a
+generated `tsvector` of tagged terms and facet values with a GIN index on PostgreSQL
+(migration 0003). The queries (`search.query`) are two statements on both: the page
+of hits, then the total and the facets. Rows are written only by `search.index`.
 
 Every asset has a row (so that the admin's search, which must also find drafts, uses
 the same index and ranking); `public` is `Asset.is_public` when the row was written,
@@ -46,6 +46,14 @@ class SearchEntry(models.Model):
     # ... and descriptions, alt text, organisation, credit, PDF text.
     body_exact = models.TextField(blank=True)
     body_folded = models.TextField(blank=True)
+    # The facet values as terms (search.index.FACET_PREFIX): the single-valued ones
+    # ("k.photos y.2020 p.12 o.3 l.1") and the topics and languages ("c.5 c.7 g.en
+    # g.vi"). On PostgreSQL both join the text in one full-text index, so a filter
+    # narrows the match inside the GIN index instead of row by row; and counting the
+    # matches per `value_terms` (a few hundred combinations) counts topics and
+    # languages in the same pass as the other facets (migration 0003).
+    facet_terms = models.TextField(blank=True)
+    value_terms = models.TextField(blank=True)
 
     class Meta:
         verbose_name = _("search index entry")

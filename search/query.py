@@ -19,9 +19,10 @@ finds "Cần Thơ", "Can Tho" and "CẦN THƠ"); assets that match every term *a
 and topics weigh more than descriptions, credits and PDF text), then newest first.
 
 On the database the search is two statements whatever the number of results: one
-for the page of hits (with the total), one for every facet's counts (grouped over
-the matching entries); then one query per kind for the assets of the page and
-one per facet to name its values.
+for the page of hits, one for the total and every facet's counts (grouped over the
+matching entries); then one query per kind for the assets of the page (facet names
+come from the cache). SQLite ranks with FTS5's bm25 inside the tiers; PostgreSQL
+ranks by the tiers alone, newest first within each (PostgreSQLEngine says why).
 """
 
 from dataclasses import dataclass, field
@@ -131,8 +132,10 @@ def search_assets(
     if user is None:
         from . import elasticsearch
 
-        engine = elasticsearch if elasticsearch.enabled() else database
-        ranked, total, counts = engine.run(query)
+        if elasticsearch.enabled():
+            ranked, total, counts = elasticsearch.run(query)
+        else:
+            ranked, total, counts = public_database_search(query)
     else:
         ranked, total, counts = database.run(query, user=user)
     hits = load(ranked, querysets, user)
@@ -150,13 +153,49 @@ def search_assets(
     return results
 
 
+def public_database_search(query):
+    """The database engine for the public, its total and facet counts kept in the cache.
+
+    Why: the total and the facets depend on the words and the filters, not on the
+    page or the sort, and counting them is most of a search that matches much of the
+    collection (the province's name matches every asset: at 100k, ~0.2 s on
+    PostgreSQL, where the page itself costs ~5 ms). A visitor paging through results
+    or re-sorting them would count the same rows again on every page. The key carries
+    the public generation (cms.cache): any change to what the public sees, and every
+    write of a public search entry (search.index), starts a new one; and an entry is
+    not kept past the expiry of the first matching asset to expire, so a count never
+    includes an asset that has left the public site."""
+    import hashlib
+    import json
+
+    from django.core.cache import cache
+
+    from cms.cache import generation
+
+    facts = {"folded": query.folded, "filters": query.filters, "kinds": sorted(query.kinds)}
+    digest = hashlib.sha256(json.dumps(facts, sort_keys=True).encode()).hexdigest()[:32]
+    key = f"sen_search_counts:{connection.vendor}:{generation()}:{digest}"
+    cached = cache.get(key)
+    if cached is not None and (cached["until"] is None or cached["until"] > timezone.now()):
+        ranked, _total, _counts = database.run(query, facets=False)
+        return ranked, cached["total"], cached["counts"]
+    ranked, total, counts = database.run(query)
+    until = counts.pop("until", None)
+    timeout = 3600
+    if until is not None:
+        timeout = max(1, min(timeout, int((until - timezone.now()).total_seconds())))
+    cache.set(key, {"total": total, "counts": counts, "until": until}, timeout)
+    return ranked, total, counts
+
+
 def ranked_ids(query_text, *, user, kinds, limit=1000):
     """[(kind, pk)] of the best `limit` matches a user may see (the admin's listings
     filter and order their own queryset with it). Raises SearchError as
     search_assets() does."""
     query = parse(query_text, None, "relevance", 1, 1, None, kinds)
     query.page_size = limit
-    ranked, _total, _counts = database.run(query, user=user)
+    # Only the order: no facets, and the total only where it comes free.
+    ranked, _total, _counts = database.run(query, user=user, facets=False)
     return ranked
 
 
@@ -331,11 +370,11 @@ def record_zero_result(query):
 
 
 class DatabaseEngine:
-    """Two statements over SearchEntry; only "matches" and "rank" differ per database:
-    `source()` (the FROM clause, with the full-text match where the database needs
-    it there) and `rank()` (the ORDER BY of relevance)."""
+    """Two statements over SearchEntry: the page of hits (with the total), and the
+    facets. SQLite fills in `source()` (the FROM clause, with the FTS5 match) and
+    `rank()` (the ORDER BY of relevance); PostgreSQL has its own `run()`."""
 
-    def run(self, query, user=None):
+    def run(self, query, user=None, facets=True):
         where, params = self.where(query, user)
         ranked = query.sort == "relevance" and bool(query.folded)
         source, source_params = self.source(query, ranked=ranked)
@@ -359,7 +398,11 @@ class DatabaseEngine:
                     [*source_params, *params],
                 )
                 total = cursor.fetchone()[0]
-            counts = self.facet_counts(cursor, source, where, [*source_params, *params])
+            counts = (
+                self.facet_counts(cursor, source, where, [*source_params, *params])
+                if facets
+                else {}
+            )
         return [(kind, pk) for kind, pk, _total in rows], total, counts
 
     DATE_ORDER = "e.date DESC NULLS LAST, e.published_at DESC NULLS LAST, e.id DESC"
@@ -384,18 +427,25 @@ class DatabaseEngine:
             "SELECT v.facet, v.value, COUNT(*) FROM matched "
             "JOIN search_searchentryvalue v ON v.entry_id = matched.id GROUP BY v.facet, v.value"
         )
+        # When the first of the matches expires (search.query.public_database_search).
+        parts.append("SELECT 'until', MIN(expire_at), 0 FROM matched")
         cursor.execute(
             "WITH matched AS MATERIALIZED (SELECT e.id, e.kind, e.year, e.place_id, "  # noqa: S608
-            f"e.organisation_id, e.licence_id FROM {source} WHERE {where}) "
+            f"e.organisation_id, e.licence_id, e.expire_at FROM {source} WHERE {where}) "
             + " UNION ALL ".join(parts),
             params,
         )
         counts = {}
         for facet, value, count in cursor.fetchall():
-            counts.setdefault(facet, {})[value] = count
+            if facet == "until":
+                counts["until"] = _aware(value)
+            else:
+                counts.setdefault(facet, {})[value] = count
         return counts
 
-    def where(self, query, user):
+    def scope(self, query, user):
+        """([clause], params) of who may see what: public entries (or the user's), of
+        the kinds asked for; (None, None) when no kind is left."""
         clauses, params = [], []
         if user is None:
             clauses.append("e.public AND (e.expire_at IS NULL OR e.expire_at > %s)")
@@ -404,7 +454,7 @@ class DatabaseEngine:
         if "type" in query.filters:
             kinds = [k for k in kinds if k == query.filters["type"]]
         if not kinds:
-            return "1 = 0", []
+            return None, None
         if user is None:
             clauses.append("e.kind IN (" + ", ".join(["%s"] * len(kinds)) + ")")
             params.extend(kinds)
@@ -419,6 +469,12 @@ class DatabaseEngine:
                 scopes.append(f"(e.kind = %s AND e.asset_id IN ({sql}))")
                 params.extend([kind, *scope_params])
             clauses.append("(" + " OR ".join(scopes) + ")")
+        return clauses, params
+
+    def where(self, query, user):
+        clauses, params = self.scope(query, user)
+        if clauses is None:
+            return "1 = 0", []
         if "year" in query.filters:
             clauses.append("e.year = %s")
             params.append(query.filters["year"])
@@ -434,6 +490,16 @@ class DatabaseEngine:
                 )
                 params.extend([name, str(query.filters[name])])
         return " AND ".join(clauses), params
+
+
+def _aware(value):
+    """A datetime read from SQLite (text, UTC) or PostgreSQL (aware), or None."""
+    import datetime
+
+    if value is None or isinstance(value, datetime.datetime):
+        return value
+    parsed = datetime.datetime.fromisoformat(value)
+    return parsed if parsed.tzinfo else parsed.replace(tzinfo=datetime.UTC)
 
 
 class SQLiteEngine(DatabaseEngine):
@@ -469,33 +535,176 @@ class SQLiteEngine(DatabaseEngine):
 
 
 class PostgreSQLEngine(DatabaseEngine):
-    """The generated `vector` column: A exact title terms, B folded title terms,
-    C exact body terms, D folded body terms (migration 0002)."""
+    """The `lexemes` column (migration 0003): a stripped tsvector of tagged terms,
+    `t.` title as written, `e.` anywhere as written, `u.` title folded, `f.` anywhere
+    folded, and the facet values (`search.index.FACET_PREFIX`), under one GIN index.
+
+    Relevance is four tiers, best first: every term as written in the title side;
+    every term as written anywhere; every folded term in the title side; the rest.
+    Within a tier, newest first. Each tier is one GIN match read in the order of the
+    `search_entry_newest` b-tree, stopping after one page, so a query that matches
+    every asset (the province's name) costs what a rare one does. ts_rank was dropped
+    for this: it must read and score every match (2 s at 100k matches), and over
+    short titles its term counts decided little the tiers do not.
+
+    The total and every facet's counts come from one more statement over the matches
+    (GROUPING SETS: one pass for the five single-valued facets and the total)."""
+
+    TEXT_TAGS = {"title_exact": "t", "exact": "e", "title_folded": "u", "folded": "f"}
+    NEWEST = "published_at DESC NULLS LAST, id DESC"
 
     @staticmethod
-    def tsquery(words, weights=""):
-        suffix = f":{weights}" if weights else ""
-        return " & ".join("'" + word.replace("'", "''") + "'" + suffix for word in words)
+    def lexeme(tag, value):
+        return "'" + f"{tag}.{value}".replace("\\", "\\\\").replace("'", "''") + "'"
+
+    def match(self, query):
+        """The tsquery every result matches: the folded terms and the filters."""
+        from .index import FACET_PREFIX
+
+        parts = [self.lexeme("f", word) for word in query.folded]
+        for name in ("year", "place", "organisation", "licence", "topic", "language"):
+            if name in query.filters:
+                parts.append(self.lexeme(FACET_PREFIX[name], query.filters[name]))
+        kinds = self.kinds(query)
+        if kinds and set(kinds) != set(MODELS):
+            parts.append(
+                "(" + " | ".join(self.lexeme(FACET_PREFIX["type"], k) for k in kinds) + ")"
+            )
+        return " & ".join(parts)
+
+    @staticmethod
+    def kinds(query):
+        if "type" in query.filters:
+            return [k for k in query.kinds if k == query.filters["type"]]
+        return query.kinds
 
     def where(self, query, user):
-        # The folded terms without a weight: a GIN index cannot check weights, so
-        # `'can':BD` would make PostgreSQL re-read every matching row's vector (the
-        # bench measured 2-3x the time). Unweighted it is the same set: a term found
-        # in an exact column is, folded, in the folded one too.
-        where, params = super().where(query, user)
-        if query.folded:
-            where = "e.vector @@ to_tsquery('simple', %s) AND " + where
-            params = [self.tsquery(query.folded), *params]
-        return where, params
+        clauses, params = self.scope(query, user)
+        match = self.match(query)
+        if match:
+            clauses.insert(0, "e.lexemes @@ CAST(%s AS tsquery)")
+            params.insert(0, match)
+        return " AND ".join(clauses), params
 
-    def rank(self, query):
-        # The exact tier needs its weights (A, C): "can" as typed is not "cần" folded.
-        return (
-            "e.vector @@ to_tsquery('simple', %s) DESC, "
-            "ts_rank('{0.1, 0.2, 0.4, 1.0}', e.vector, to_tsquery('simple', %s)) DESC, "
-            "e.published_at DESC NULLS LAST, e.id DESC",
-            [self.tsquery(query.exact, "AC"), self.tsquery(query.folded)],
-        )
+    def tiers(self, query):
+        """The four tiers' tsqueries, best first. They overlap (a title match as
+        written is also a match anywhere): an asset's tier is the best one it is
+        found in. Reading each tier's newest `n` and keeping each asset's best tier
+        gives the right first `n` of the whole order: an asset missing from a better
+        tier's list has `n` newer assets of that tier ahead of it. No tier is written
+        "this and not that": PostgreSQL cannot estimate a negation and read an empty
+        tier row by row through the whole date index (0.9 s at 100k)."""
+        match = self.match(query)
+
+        def every(tag, words):
+            return " & ".join(self.lexeme(tag, word) for word in words)
+
+        return [
+            f"{match} & {every('t', query.exact)}",
+            f"{match} & {every('e', query.exact)}",
+            f"{match} & {every('u', query.folded)}",
+            match,
+        ]
+
+    def run(self, query, user=None, facets=True):
+        scope, scope_params = self.scope(query, user)
+        if scope is None:
+            return [], 0, {}
+        where, params = self.where(query, user)
+        wanted = query.offset + query.page_size
+        with connection.cursor() as cursor:
+            if query.sort == "relevance" and query.folded:
+                scope_sql = " AND ".join(scope)
+                parts, part_params, read = [], [], []
+                for tier, tsquery in enumerate(self.tiers(query)):
+                    # A tier is read only while the better ones hold fewer than a page's
+                    # worth of assets: PostgreSQL checks the uncorrelated count once and
+                    # skips the scan ("One-Time Filter"), so "chợ nổi", whose title
+                    # matches fill the page, costs one scan, not four.
+                    enough = ""
+                    if read:
+                        better = " UNION ALL ".join(f"SELECT id FROM {t}" for t in read)  # noqa: S608
+                        enough = f"(SELECT COUNT(DISTINCT id) FROM ({better}) b) < %s AND "  # noqa: S608
+                    parts.append(
+                        f"t{tier} AS MATERIALIZED (SELECT {tier} AS tier, e.kind, e.asset_id, "  # noqa: S608
+                        f"e.published_at, e.id FROM search_searchentry e WHERE {enough}"
+                        f"e.lexemes @@ CAST(%s AS tsquery) AND {scope_sql} "
+                        f"ORDER BY e.{self.NEWEST} LIMIT %s)"
+                    )
+                    part_params.extend(
+                        [*([wanted] if read else []), tsquery, *scope_params, wanted]
+                    )
+                    read.append(f"t{tier}")
+                lists = " UNION ALL ".join(f"SELECT * FROM {t}" for t in read)  # noqa: S608
+                cursor.execute(
+                    f"WITH {', '.join(parts)} SELECT kind, asset_id FROM ({lists}) t "  # noqa: S608
+                    "GROUP BY kind, asset_id, published_at, id "
+                    f"ORDER BY MIN(tier), {self.NEWEST} LIMIT %s OFFSET %s",
+                    [*part_params, query.page_size, query.offset],
+                )
+            else:
+                cursor.execute(
+                    f"SELECT e.kind, e.asset_id FROM search_searchentry e WHERE {where} "  # noqa: S608
+                    f"ORDER BY {self.DATE_ORDER if query.sort == 'date' else 'e.' + self.NEWEST} "
+                    "LIMIT %s OFFSET %s",
+                    [*params, query.page_size, query.offset],
+                )
+            rows = cursor.fetchall()
+            if not facets:
+                return [(kind, pk) for kind, pk in rows], None, {}
+            counts = self.facet_counts(cursor, "search_searchentry e", where, params)
+        total = counts.pop("total", {}).get("all", 0)
+        return [(kind, pk) for kind, pk in rows], total, counts
+
+    GROUPS = {
+        0b011111: "type",
+        0b101111: "year",
+        0b110111: "place",
+        0b111011: "organisation",
+        0b111101: "licence",
+        0b111110: "values",
+        0b111111: "total",
+    }
+    VALUE_FACETS = {"c": "topic", "g": "language"}
+
+    def facet_counts(self, cursor, source, where, params):
+        """{facet: {value: count}} and the total, in one pass over the matches.
+
+        Topics and languages are counted per combination (`value_terms`, a few hundred
+        at most) and added up here, instead of joining every match to its values
+        (0.6 s at 100k matches). The match is read through the GIN index: for a query
+        that matches most rows the planner prefers a sequential scan, believing `@@`
+        costs what `=` does, and then decodes every row's vector (1.2 s at 100k)
+        where the index alone says which rows match (30-50 ms); so sequential scans
+        are off for this one statement."""
+        # A SET inside a transaction that fails is undone with it; otherwise RESET.
+        cursor.execute("SET enable_seqscan = off")
+        try:
+            cursor.execute(
+                "SELECT GROUPING(kind, year, place_id, organisation_id, licence_id, "  # noqa: S608
+                "value_terms), COALESCE(kind, CAST(year AS TEXT), CAST(place_id AS TEXT), "
+                "CAST(organisation_id AS TEXT), CAST(licence_id AS TEXT), value_terms), "
+                f"COUNT(*), MIN(expire_at) FROM {source} WHERE {where} GROUP BY GROUPING SETS "
+                "((kind), (year), (place_id), (organisation_id), (licence_id), (value_terms), ())",
+                params,
+            )
+            rows = cursor.fetchall()
+        finally:
+            cursor.execute("RESET enable_seqscan")
+        counts = {}
+        for group, value, count, until in rows:
+            name = self.GROUPS[group]
+            if name == "total":
+                counts["total"] = {"all": count}
+                counts["until"] = until
+            elif name == "values":
+                for term in (value or "").split():
+                    tag, _dot, raw = term.partition(".")
+                    facet = counts.setdefault(self.VALUE_FACETS[tag], {})
+                    facet[raw] = facet.get(raw, 0) + count
+            elif value is not None:
+                counts.setdefault(name, {})[value] = count
+        return counts
 
 
 class _Database:
@@ -504,8 +713,8 @@ class _Database:
 
     engines = {"sqlite": SQLiteEngine(), "postgresql": PostgreSQLEngine()}
 
-    def run(self, query, user=None):
-        return self.engines[connection.vendor].run(query, user=user)
+    def run(self, query, user=None, facets=True):
+        return self.engines[connection.vendor].run(query, user=user, facets=facets)
 
 
 database = _Database()

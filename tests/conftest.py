@@ -121,3 +121,5 @@ def _search_index_inline(monkeypatch):
     (search.signal_handlers); tests never commit, so enqueue at once (the tasks
     backend of the tests runs it inline), as a worker would after the commit."""
     monkeypatch.setattr("search.signal_handlers.transaction", _InlineTransaction())
+    # ... and the new public generation that an index write starts after its commit.
+    monkeypatch.setattr("search.index.transaction", _InlineTransaction())

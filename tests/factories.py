@@ -125,3 +125,25 @@ def make_video(organisation, *, subtitles=True, **fields):
             file=ContentFile(b"WEBVTT\n\n00:00.000 --> 00:01.000\nHello\n", name="en.vtt"),
         )
     return video
+
+
+def index_entry(asset_id, *, kind="photos", public=True, **fields):
+    """An IndexedAsset written straight to Sen's search index, for tests of the
+    engines that need no asset rows (the search returns kinds and ids)."""
+    from django.utils import timezone
+
+    from search import index
+
+    values = {
+        "expire_at": None,
+        "published_at": timezone.now(),
+        "date": None,
+        "organisation_id": None,
+        "licence_id": None,
+        "place_id": None,
+        "languages": ["vi"],
+        **fields,
+    }
+    item = index.IndexedAsset(kind=kind, asset_id=asset_id, public=public, **values)
+    index.write([item])
+    return item
