@@ -14,9 +14,11 @@ backend answers:
   admin's search runs on the database in both configurations.
 
 Ranking: every query term must match, with or without its diacritics ("can tho"
-finds "Cần Thơ", "Can Tho" and "CẦN THƠ"); assets that match every term *as typed*
-(with the same diacritics) come first, then by relevance (titles, keywords, places
-and topics weigh more than descriptions, credits and PDF text), then newest first.
+finds "Cần Thơ", "Can Tho" and "CẦN THƠ"; with `prefix=True`, for the admin's
+choosers, the last term may be the start of a word: "can th" finds "Cần Thơ");
+assets that match every term *as typed* (with the same diacritics) come first, then
+by relevance (titles, keywords, places and topics weigh more than descriptions,
+credits and PDF text), then newest first.
 
 On the database the search is two statements whatever the number of results: one
 for the page of hits (with the total), one for every facet's counts (grouped over
@@ -90,6 +92,8 @@ class Query:
     page_size: int
     language: str
     kinds: list
+    # The last term is the start of a word still being typed (the choosers).
+    prefix: bool = False
 
     @property
     def offset(self):
@@ -107,6 +111,7 @@ def search_assets(
     user=None,
     kinds=None,
     querysets=None,
+    prefix=False,
 ):
     """Search assets.
 
@@ -123,11 +128,15 @@ def search_assets(
     querysets: {kind: callable returning a queryset} to fetch the hits with their
         related objects (e.g. cms.published.QUERYSETS); defaults to the model's
         public() assets or the user's visible assets.
+    prefix: match the last word as the start of a word ("can th" finds "Cần
+        Thơ"), for searches that answer as the editor types. The public search
+        does not: a visitor submits whole words, and "ca" would find half the
+        library.
 
     Raises SearchError (message in the active language) for a query Sen will not
     run: too long, too many words, an unknown filter, sort or page.
     """
-    query = parse(query_text, filters, sort, page, page_size, language, kinds)
+    query = parse(query_text, filters, sort, page, page_size, language, kinds, prefix)
     if user is None:
         from . import elasticsearch
 
@@ -150,17 +159,17 @@ def search_assets(
     return results
 
 
-def ranked_ids(query_text, *, user, kinds, limit=1000):
+def ranked_ids(query_text, *, user, kinds, limit=1000, prefix=False):
     """[(kind, pk)] of the best `limit` matches a user may see (the admin's listings
-    filter and order their own queryset with it). Raises SearchError as
-    search_assets() does."""
-    query = parse(query_text, None, "relevance", 1, 1, None, kinds)
+    filter and order their own queryset with it; `prefix` as search_assets() says).
+    Raises SearchError as search_assets() does."""
+    query = parse(query_text, None, "relevance", 1, 1, None, kinds, prefix)
     query.page_size = limit
     ranked, _total, _counts = database.run(query, user=user)
     return ranked
 
 
-def parse(query_text, filters, sort, page, page_size, language, kinds):
+def parse(query_text, filters, sort, page, page_size, language, kinds, prefix=False):
     text = query_text or ""
     if not isinstance(text, str):
         raise SearchError(_("The search must be text."), "invalid")
@@ -219,6 +228,7 @@ def parse(query_text, filters, sort, page, page_size, language, kinds):
         page_size=page_size,
         language=language or settings.LANGUAGE_CODE,
         kinds=kinds,
+        prefix=bool(prefix),
     )
 
 
@@ -443,10 +453,14 @@ class SQLiteEngine(DatabaseEngine):
     function: the match is a subquery giving each matching rowid its score."""
 
     @staticmethod
-    def expression(words, columns):
+    def expression(words, columns, prefix=False):
         # Every term must match, in any of the columns; terms are quoted (their only
-        # characters are letters and digits, search.text).
-        return " AND ".join(f'{{{columns}}} : "{word}"' for word in words)
+        # characters are letters and digits, search.text). `"th"*` is FTS5's prefix
+        # query: every indexed term starting with "th".
+        phrases = [f'{{{columns}}} : "{word}"' for word in words]
+        if prefix and phrases:
+            phrases[-1] += "*"
+        return " AND ".join(phrases)
 
     def source(self, query, ranked):
         if not query.folded:
@@ -457,14 +471,14 @@ class SQLiteEngine(DatabaseEngine):
             f"(SELECT rowid AS id{score} FROM search_entry_fts "  # noqa: S608 - constants
             "WHERE search_entry_fts MATCH %s) f "
             "JOIN search_searchentry e ON e.id = f.id",
-            [self.expression(query.folded, "title_folded body_folded")],
+            [self.expression(query.folded, "title_folded body_folded", query.prefix)],
         )
 
     def rank(self, query):
         return (
             "e.id IN (SELECT rowid FROM search_entry_fts WHERE search_entry_fts MATCH %s) DESC, "
             "f.score, e.published_at DESC, e.id DESC",
-            [self.expression(query.exact, "title_exact body_exact")],
+            [self.expression(query.exact, "title_exact body_exact", query.prefix)],
         )
 
 
@@ -473,9 +487,17 @@ class PostgreSQLEngine(DatabaseEngine):
     C exact body terms, D folded body terms (migration 0002)."""
 
     @staticmethod
-    def tsquery(words, weights=""):
-        suffix = f":{weights}" if weights else ""
-        return " & ".join("'" + word.replace("'", "''") + "'" + suffix for word in words)
+    def tsquery(words, weights="", prefix=False):
+        """`'can' & 'th':*`: every term, the last one as a prefix (`:*`, which the
+        GIN index answers too) when `prefix`; `weights` limits them to columns."""
+        lexemes = ["'" + word.replace("'", "''") + "'" for word in words]
+        labels = [weights] * len(lexemes)
+        if prefix and labels:
+            labels[-1] = "*" + weights
+        return " & ".join(
+            lexeme + (f":{label}" if label else "")
+            for lexeme, label in zip(lexemes, labels, strict=True)
+        )
 
     def where(self, query, user):
         # The folded terms without a weight: a GIN index cannot check weights, so
@@ -485,7 +507,7 @@ class PostgreSQLEngine(DatabaseEngine):
         where, params = super().where(query, user)
         if query.folded:
             where = "e.vector @@ to_tsquery('simple', %s) AND " + where
-            params = [self.tsquery(query.folded), *params]
+            params = [self.tsquery(query.folded, prefix=query.prefix), *params]
         return where, params
 
     def rank(self, query):
@@ -494,7 +516,10 @@ class PostgreSQLEngine(DatabaseEngine):
             "e.vector @@ to_tsquery('simple', %s) DESC, "
             "ts_rank('{0.1, 0.2, 0.4, 1.0}', e.vector, to_tsquery('simple', %s)) DESC, "
             "e.published_at DESC NULLS LAST, e.id DESC",
-            [self.tsquery(query.exact, "AC"), self.tsquery(query.folded)],
+            [
+                self.tsquery(query.exact, "AC", query.prefix),
+                self.tsquery(query.folded, prefix=query.prefix),
+            ],
         )
 
 
