@@ -159,14 +159,30 @@ def search_assets(
     return results
 
 
-def ranked_ids(query_text, *, user, kinds, limit=1000, prefix=False):
+def ranked_ids(query_text, *, user, kinds, limit=1000, prefix=False, actions=None):
     """[(kind, pk)] of the best `limit` matches a user may see (the admin's listings
-    filter and order their own queryset with it; `prefix` as search_assets() says).
-    Raises SearchError as search_assets() does."""
+    and choosers filter and order their own queryset with it; the choosers with
+    `prefix`, as search_assets() says). `actions`: the permissions that scope it
+    (`visible_assets`' default: those that show an asset in the admin; a chooser
+    passes ["choose"]). Raises SearchError as search_assets() does."""
     query = parse(query_text, None, "relevance", 1, 1, None, kinds, prefix)
     query.page_size = limit
-    ranked, _total, _counts = database.run(query, user=user)
+    ranked, _total, _counts = database.run(query, user=user, actions=actions)
     return ranked
+
+
+def in_ranked_order(queryset, ranked, *, reorder=True):
+    """`queryset` narrowed to the [(kind, pk)] of ranked_ids(), best first unless
+    `reorder` is False (a listing the editor sorts by a column keeps that order)."""
+    pks = [pk for _kind, pk in ranked]
+    queryset = queryset.filter(pk__in=pks)
+    if not reorder or not pks:
+        return queryset
+    position = models.Case(
+        *[models.When(pk=pk, then=i) for i, pk in enumerate(pks)],
+        output_field=models.IntegerField(),
+    )
+    return queryset.order_by(position)
 
 
 def parse(query_text, filters, sort, page, page_size, language, kinds, prefix=False):
@@ -345,8 +361,8 @@ class DatabaseEngine:
     `source()` (the FROM clause, with the full-text match where the database needs
     it there) and `rank()` (the ORDER BY of relevance)."""
 
-    def run(self, query, user=None):
-        where, params = self.where(query, user)
+    def run(self, query, user=None, actions=None):
+        where, params = self.where(query, user, actions)
         ranked = query.sort == "relevance" and bool(query.folded)
         source, source_params = self.source(query, ranked=ranked)
         if ranked:
@@ -405,7 +421,7 @@ class DatabaseEngine:
             counts.setdefault(facet, {})[value] = count
         return counts
 
-    def where(self, query, user):
+    def where(self, query, user, actions=None):
         clauses, params = [], []
         if user is None:
             clauses.append("e.public AND (e.expire_at IS NULL OR e.expire_at > %s)")
@@ -422,9 +438,10 @@ class DatabaseEngine:
             from assets.permissions import visible_assets
 
             scopes = []
+            scope = [actions] if actions else []
             for kind in kinds:
                 sql, scope_params = (
-                    visible_assets(user, MODELS[kind]).values("pk").query.sql_with_params()
+                    visible_assets(user, MODELS[kind], *scope).values("pk").query.sql_with_params()
                 )
                 scopes.append(f"(e.kind = %s AND e.asset_id IN ({sql}))")
                 params.extend([kind, *scope_params])
@@ -499,12 +516,12 @@ class PostgreSQLEngine(DatabaseEngine):
             for lexeme, label in zip(lexemes, labels, strict=True)
         )
 
-    def where(self, query, user):
+    def where(self, query, user, actions=None):
         # The folded terms without a weight: a GIN index cannot check weights, so
         # `'can':BD` would make PostgreSQL re-read every matching row's vector (the
         # bench measured 2-3x the time). Unweighted it is the same set: a term found
         # in an exact column is, folded, in the folded one too.
-        where, params = super().where(query, user)
+        where, params = super().where(query, user, actions)
         if query.folded:
             where = "e.vector @@ to_tsquery('simple', %s) AND " + where
             params = [self.tsquery(query.folded, prefix=query.prefix), *params]
@@ -529,8 +546,8 @@ class _Database:
 
     engines = {"sqlite": SQLiteEngine(), "postgresql": PostgreSQLEngine()}
 
-    def run(self, query, user=None):
-        return self.engines[connection.vendor].run(query, user=user)
+    def run(self, query, user=None, actions=None):
+        return self.engines[connection.vendor].run(query, user=user, actions=actions)
 
 
 database = _Database()

@@ -1,11 +1,11 @@
 """The admin's asset listings search through search.query as the public site does
-(one index, one ranking, folding and CJK handling), within what the user may see."""
+(one index, one ranking, folding and CJK handling), within what the user may see.
+The asset choosers do too (search.forms.AssetChooserSearchForm)."""
 
-from django.db.models import Case, IntegerField, When
 from wagtail.snippets.views.snippets import IndexView
 
 from .index import KIND_OF_MODEL
-from .query import SearchError, ranked_ids
+from .query import SearchError, in_ranked_order, ranked_ids
 
 
 class AssetIndexView(IndexView):
@@ -22,11 +22,4 @@ class AssetIndexView(IndexView):
             )
         except SearchError:
             return queryset.none()
-        pks = [pk for _kind, pk in ranked]
-        queryset = queryset.filter(pk__in=pks)
-        if self.is_explicitly_ordered or not pks:
-            return queryset
-        position = Case(
-            *[When(pk=pk, then=i) for i, pk in enumerate(pks)], output_field=IntegerField()
-        )
-        return queryset.order_by(position)
+        return in_ranked_order(queryset, ranked, reorder=not self.is_explicitly_ordered)
