@@ -19,6 +19,8 @@ from wagtail.snippets.views.chooser import (
 )
 from wagtail.snippets.views.snippets import HistoryView
 
+from search.forms import AssetChooserSearchForm
+
 from .permissions import (
     SEE_ACTIONS,
     file_access,
@@ -29,8 +31,24 @@ from .permissions import (
 
 
 class ScopedChooseMixin:
+    """What the user may choose, searched in Sen's index (search.forms): the last
+    word as a prefix, best matches first; a refused query shows its message."""
+
+    filter_form_class = AssetChooserSearchForm
+    results_template_name = "assets/chooser_results.html"
+
     def get_object_list(self):
         return visible_assets(self.request.user, self.model_class, ["choose"])
+
+    def get_filter_form(self):
+        return self.filter_form_class(
+            self.request.GET, user=self.request.user, model=self.model_class
+        )
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["search_error"] = self.filter_form.search_error
+        return context
 
 
 class ScopedChooseView(ScopedChooseMixin, ChooseView):

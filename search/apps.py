@@ -8,6 +8,11 @@ class SearchConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
+        from django.core import checks
+
+        from .checks import search_index_ready
         from .signal_handlers import register_signal_handlers
 
         register_signal_handlers()
+        # Deploy-only: search/checks.py says why.
+        checks.register(search_index_ready, "search", deploy=True)

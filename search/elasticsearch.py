@@ -207,20 +207,32 @@ def build_search(query, now=None):
             filters.append(Q("term", **{FACET_FIELDS[name]: str(value)}))
     if query.folded:
         text = query.text
+        # With `prefix` (search.query), Elasticsearch's own "bool prefix" forms: every
+        # analysed term must match and the last one is a prefix query, the same rule
+        # as the database's `"th"*` / `'th':*`.
+        match = "match_bool_prefix" if query.prefix else "match"
+        kind = {"type": "bool_prefix"} if query.prefix else {}
         must = [
             Q(
                 "bool",
                 should=[
-                    Q("match", all_folded={"query": text, "operator": "and"}),
-                    Q("match", all_cjk={"query": text, "operator": "and"}),
+                    Q(match, all_folded={"query": text, "operator": "and"}),
+                    Q(match, all_cjk={"query": text, "operator": "and"}),
                 ],
                 minimum_should_match=1,
             )
         ]
         should = [
             # As typed, diacritics included: far above folded matches.
-            Q("multi_match", query=text, fields=text_fields(exact=True), operator="and", boost=10),
-            Q("multi_match", query=text, fields=text_fields(exact=False), operator="and"),
+            Q(
+                "multi_match",
+                query=text,
+                fields=text_fields(exact=True),
+                operator="and",
+                boost=10,
+                **kind,
+            ),
+            Q("multi_match", query=text, fields=text_fields(exact=False), operator="and", **kind),
         ]
         search = search.query(Q("bool", must=must, should=should, filter=filters))
     else:

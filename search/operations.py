@@ -9,6 +9,17 @@ from .models import SearchEntry
 
 def readiness_problems():
     """Why the index cannot serve, as sentences (empty when ready)."""
+    problems = database_problems()
+    try:
+        problems.extend(elasticsearch_problems())
+    except Exception as error:  # noqa: BLE001 - any failure to reach it is the answer
+        problems.append(f"Elasticsearch: {error}")
+    return problems
+
+
+def database_problems():
+    """The database index: its FTS5 table (SQLite) and an entry for every asset. One
+    count per kind, whatever the size of the library."""
     problems = []
     tables = connection.introspection.table_names()
     if connection.vendor == "sqlite" and "search_entry_fts" not in tables:
@@ -21,9 +32,11 @@ def readiness_problems():
     )
     if missing:
         problems.append(f"{missing} assets are not in the index (run manage.py search_rebuild)")
-    if elasticsearch.enabled():
-        try:
-            problems.extend(elasticsearch.check())
-        except Exception as error:  # noqa: BLE001 - any failure to reach it is the answer
-            problems.append(f"Elasticsearch: {error}")
     return problems
+
+
+def elasticsearch_problems():
+    """The Elasticsearch index where ELASTICSEARCH_URL is set (nothing is contacted
+    otherwise): its alias and mapping against Sen's. Raises what the client raises
+    when the cluster cannot be reached."""
+    return elasticsearch.check() if elasticsearch.enabled() else []

@@ -14,9 +14,11 @@ backend answers:
   admin's search runs on the database in both configurations.
 
 Ranking: every query term must match, with or without its diacritics ("can tho"
-finds "Cần Thơ", "Can Tho" and "CẦN THƠ"); assets that match every term *as typed*
-(with the same diacritics) come first, then by relevance (titles, keywords, places
-and topics weigh more than descriptions, credits and PDF text), then newest first.
+finds "Cần Thơ", "Can Tho" and "CẦN THƠ"; with `prefix=True`, for the admin's
+choosers, the last term may be the start of a word: "can th" finds "Cần Thơ");
+assets that match every term *as typed* (with the same diacritics) come first, then
+by relevance (titles, keywords, places and topics weigh more than descriptions,
+credits and PDF text), then newest first.
 
 On the database the search is two statements whatever the number of results: one
 for the page of hits, one for the total and every facet's counts (grouped over the
@@ -91,6 +93,8 @@ class Query:
     page_size: int
     language: str
     kinds: list
+    # The last term is the start of a word still being typed (the choosers).
+    prefix: bool = False
 
     @property
     def offset(self):
@@ -108,6 +112,7 @@ def search_assets(
     user=None,
     kinds=None,
     querysets=None,
+    prefix=False,
 ):
     """Search assets.
 
@@ -124,11 +129,15 @@ def search_assets(
     querysets: {kind: callable returning a queryset} to fetch the hits with their
         related objects (e.g. cms.published.QUERYSETS); defaults to the model's
         public() assets or the user's visible assets.
+    prefix: match the last word as the start of a word ("can th" finds "Cần
+        Thơ"), for searches that answer as the editor types. The public search
+        does not: a visitor submits whole words, and "ca" would find half the
+        library.
 
     Raises SearchError (message in the active language) for a query Sen will not
     run: too long, too many words, an unknown filter, sort or page.
     """
-    query = parse(query_text, filters, sort, page, page_size, language, kinds)
+    query = parse(query_text, filters, sort, page, page_size, language, kinds, prefix)
     if user is None:
         from . import elasticsearch
 
@@ -188,18 +197,34 @@ def public_database_search(query):
     return ranked, total, counts
 
 
-def ranked_ids(query_text, *, user, kinds, limit=1000):
+def ranked_ids(query_text, *, user, kinds, limit=1000, prefix=False, actions=None):
     """[(kind, pk)] of the best `limit` matches a user may see (the admin's listings
-    filter and order their own queryset with it). Raises SearchError as
-    search_assets() does."""
-    query = parse(query_text, None, "relevance", 1, 1, None, kinds)
+    and choosers filter and order their own queryset with it; the choosers with
+    `prefix`, as search_assets() says). `actions`: the permissions that scope it
+    (`visible_assets`' default: those that show an asset in the admin; a chooser
+    passes ["choose"]). Raises SearchError as search_assets() does."""
+    query = parse(query_text, None, "relevance", 1, 1, None, kinds, prefix)
     query.page_size = limit
     # Only the order: no facets, and the total only where it comes free.
-    ranked, _total, _counts = database.run(query, user=user, facets=False)
+    ranked, _total, _counts = database.run(query, user=user, actions=actions, facets=False)
     return ranked
 
 
-def parse(query_text, filters, sort, page, page_size, language, kinds):
+def in_ranked_order(queryset, ranked, *, reorder=True):
+    """`queryset` narrowed to the [(kind, pk)] of ranked_ids(), best first unless
+    `reorder` is False (a listing the editor sorts by a column keeps that order)."""
+    pks = [pk for _kind, pk in ranked]
+    queryset = queryset.filter(pk__in=pks)
+    if not reorder or not pks:
+        return queryset
+    position = models.Case(
+        *[models.When(pk=pk, then=i) for i, pk in enumerate(pks)],
+        output_field=models.IntegerField(),
+    )
+    return queryset.order_by(position)
+
+
+def parse(query_text, filters, sort, page, page_size, language, kinds, prefix=False):
     text = query_text or ""
     if not isinstance(text, str):
         raise SearchError(_("The search must be text."), "invalid")
@@ -258,6 +283,7 @@ def parse(query_text, filters, sort, page, page_size, language, kinds):
         page_size=page_size,
         language=language or settings.LANGUAGE_CODE,
         kinds=kinds,
+        prefix=bool(prefix),
     )
 
 
@@ -374,8 +400,8 @@ class DatabaseEngine:
     facets. SQLite fills in `source()` (the FROM clause, with the FTS5 match) and
     `rank()` (the ORDER BY of relevance); PostgreSQL has its own `run()`."""
 
-    def run(self, query, user=None, facets=True):
-        where, params = self.where(query, user)
+    def run(self, query, user=None, facets=True, actions=None):
+        where, params = self.where(query, user, actions)
         ranked = query.sort == "relevance" and bool(query.folded)
         source, source_params = self.source(query, ranked=ranked)
         if ranked:
@@ -443,7 +469,7 @@ class DatabaseEngine:
                 counts.setdefault(facet, {})[value] = count
         return counts
 
-    def scope(self, query, user):
+    def scope(self, query, user, actions=None):
         """([clause], params) of who may see what: public entries (or the user's), of
         the kinds asked for; (None, None) when no kind is left."""
         clauses, params = [], []
@@ -462,17 +488,18 @@ class DatabaseEngine:
             from assets.permissions import visible_assets
 
             scopes = []
+            scope = [actions] if actions else []
             for kind in kinds:
                 sql, scope_params = (
-                    visible_assets(user, MODELS[kind]).values("pk").query.sql_with_params()
+                    visible_assets(user, MODELS[kind], *scope).values("pk").query.sql_with_params()
                 )
                 scopes.append(f"(e.kind = %s AND e.asset_id IN ({sql}))")
                 params.extend([kind, *scope_params])
             clauses.append("(" + " OR ".join(scopes) + ")")
         return clauses, params
 
-    def where(self, query, user):
-        clauses, params = self.scope(query, user)
+    def where(self, query, user, actions=None):
+        clauses, params = self.scope(query, user, actions)
         if clauses is None:
             return "1 = 0", []
         if "year" in query.filters:
@@ -509,10 +536,14 @@ class SQLiteEngine(DatabaseEngine):
     function: the match is a subquery giving each matching rowid its score."""
 
     @staticmethod
-    def expression(words, columns):
+    def expression(words, columns, prefix=False):
         # Every term must match, in any of the columns; terms are quoted (their only
-        # characters are letters and digits, search.text).
-        return " AND ".join(f'{{{columns}}} : "{word}"' for word in words)
+        # characters are letters and digits, search.text). `"th"*` is FTS5's prefix
+        # query: every indexed term starting with "th".
+        phrases = [f'{{{columns}}} : "{word}"' for word in words]
+        if prefix and phrases:
+            phrases[-1] += "*"
+        return " AND ".join(phrases)
 
     def source(self, query, ranked):
         if not query.folded:
@@ -523,14 +554,14 @@ class SQLiteEngine(DatabaseEngine):
             f"(SELECT rowid AS id{score} FROM search_entry_fts "  # noqa: S608 - constants
             "WHERE search_entry_fts MATCH %s) f "
             "JOIN search_searchentry e ON e.id = f.id",
-            [self.expression(query.folded, "title_folded body_folded")],
+            [self.expression(query.folded, "title_folded body_folded", query.prefix)],
         )
 
     def rank(self, query):
         return (
             "e.id IN (SELECT rowid FROM search_entry_fts WHERE search_entry_fts MATCH %s) DESC, "
             "f.score, e.published_at DESC, e.id DESC",
-            [self.expression(query.exact, "title_exact body_exact")],
+            [self.expression(query.exact, "title_exact body_exact", query.prefix)],
         )
 
 
@@ -557,11 +588,19 @@ class PostgreSQLEngine(DatabaseEngine):
     def lexeme(tag, value):
         return "'" + f"{tag}.{value}".replace("\\", "\\\\").replace("'", "''") + "'"
 
+    def every(self, tag, query, words):
+        """`'f.can' & 'f.th':*`: every term with its tag; with `query.prefix` the
+        last one as the start of a term (`:*`, which the GIN index answers too)."""
+        lexemes = [self.lexeme(tag, word) for word in words]
+        if query.prefix and lexemes:
+            lexemes[-1] += ":*"
+        return " & ".join(lexemes)
+
     def match(self, query):
         """The tsquery every result matches: the folded terms and the filters."""
         from .index import FACET_PREFIX
 
-        parts = [self.lexeme("f", word) for word in query.folded]
+        parts = [self.every("f", query, query.folded)] if query.folded else []
         for name in ("year", "place", "organisation", "licence", "topic", "language"):
             if name in query.filters:
                 parts.append(self.lexeme(FACET_PREFIX[name], query.filters[name]))
@@ -578,8 +617,8 @@ class PostgreSQLEngine(DatabaseEngine):
             return [k for k in query.kinds if k == query.filters["type"]]
         return query.kinds
 
-    def where(self, query, user):
-        clauses, params = self.scope(query, user)
+    def where(self, query, user, actions=None):
+        clauses, params = self.scope(query, user, actions)
         match = self.match(query)
         if match:
             clauses.insert(0, "e.lexemes @@ CAST(%s AS tsquery)")
@@ -595,22 +634,18 @@ class PostgreSQLEngine(DatabaseEngine):
         "this and not that": PostgreSQL cannot estimate a negation and read an empty
         tier row by row through the whole date index (0.9 s at 100k)."""
         match = self.match(query)
-
-        def every(tag, words):
-            return " & ".join(self.lexeme(tag, word) for word in words)
-
         return [
-            f"{match} & {every('t', query.exact)}",
-            f"{match} & {every('e', query.exact)}",
-            f"{match} & {every('u', query.folded)}",
+            f"{match} & {self.every('t', query, query.exact)}",
+            f"{match} & {self.every('e', query, query.exact)}",
+            f"{match} & {self.every('u', query, query.folded)}",
             match,
         ]
 
-    def run(self, query, user=None, facets=True):
-        scope, scope_params = self.scope(query, user)
+    def run(self, query, user=None, facets=True, actions=None):
+        scope, scope_params = self.scope(query, user, actions)
         if scope is None:
             return [], 0, {}
-        where, params = self.where(query, user)
+        where, params = self.where(query, user, actions)
         wanted = query.offset + query.page_size
         with connection.cursor() as cursor:
             if query.sort == "relevance" and query.folded:
@@ -713,8 +748,8 @@ class _Database:
 
     engines = {"sqlite": SQLiteEngine(), "postgresql": PostgreSQLEngine()}
 
-    def run(self, query, user=None, facets=True):
-        return self.engines[connection.vendor].run(query, user=user, facets=facets)
+    def run(self, query, user=None, facets=True, actions=None):
+        return self.engines[connection.vendor].run(query, user=user, facets=facets, actions=actions)
 
 
 database = _Database()

@@ -30,28 +30,14 @@ from wagtail.models import (
     RevisionMixin,
     WorkflowMixin,
 )
-from wagtail.search import index
-from wagtail.search.queryset import SearchableQuerySetMixin
 
-from ..text import NFCTextMixin, fold
+from ..text import NFCTextMixin
 from .taxonomy import InformationClass
 
 CONTENT_LANGUAGE_CHOICES = [(code, name) for code, name in settings.LANGUAGE_NAMES.items()]
 
 
-def translated_search_fields(*names, boost=None):
-    """Index every language column: indexing the modeltranslation descriptor would
-    store only the language active at indexing time."""
-    fields = []
-    for name in names:
-        for code, _name in settings.LANGUAGES:
-            column = build_localized_fieldname(name, code)
-            fields.append(index.SearchField(column, boost=boost))
-            fields.append(index.AutocompleteField(column))
-    return fields
-
-
-class AssetQuerySet(SearchableQuerySetMixin, models.QuerySet):
+class AssetQuerySet(models.QuerySet):
     def public(self, now=None):
         """What the public may see: published and not past its expiry. The expiry is
         checked here too, so an asset leaves the public site the moment it expires,
@@ -76,9 +62,14 @@ class Asset(
     RevisionMixin,
     PreviewableMixin,
     CollectionMember,
-    index.Indexed,
     ClusterableModel,
 ):
+    """Not in Wagtail's search index (`index.Indexed`): assets are searched in Sen's
+    own (search/, one row per asset, written after each commit), by the public site,
+    the admin's listings and choosers and the API alike. A second index written on
+    every save would cost each save its writes (and their lock on PostgreSQL,
+    search/backends.py) for nothing that reads it."""
+
     title = models.CharField(_("title"), max_length=255)
     description = models.TextField(_("description"), blank=True)
 
@@ -158,21 +149,6 @@ class Asset(
 
     objects = AssetQuerySet.as_manager()
 
-    search_fields = [
-        *translated_search_fields("title", boost=2),
-        *translated_search_fields("description"),
-        index.SearchField("author"),
-        index.SearchField("credit_line"),
-        index.FilterField("collection"),
-        index.FilterField("organisation"),
-        index.FilterField("live"),
-        index.FilterField("expire_at"),
-        index.FilterField("information_class"),
-        # Every language's title and description without diacritics (text.fold):
-        # "Can Tho" finds "Cần Thơ".
-        index.SearchField("folded_text"),
-    ]
-
     class Meta:
         abstract = True
 
@@ -204,15 +180,6 @@ class Asset(
             and not (event.starts_on <= self.date <= event.ends_on)
         ):
             raise ValidationError({"date": _("The date is outside the dates of the chosen event.")})
-
-    def folded_text(self):
-        names = ["title", "description"] + (["alt_text"] if hasattr(self, "alt_text") else [])
-        values = [
-            getattr(self, build_localized_fieldname(name, code), "") or ""
-            for name in names
-            for code, _name in settings.LANGUAGES
-        ]
-        return fold(" ".join(value for value in values if value))
 
     @property
     def is_public(self):
@@ -310,11 +277,6 @@ class Photo(Asset):
         verbose_name=_("keywords"), through=PhotoTag, blank=True, help_text=KEYWORDS_HELP
     )
 
-    search_fields = Asset.search_fields + [
-        *translated_search_fields("alt_text"),
-        index.RelatedFields("keywords", [index.SearchField("name")]),
-    ]
-
     class Meta:
         verbose_name = _("photo")
         verbose_name_plural = _("photos")
@@ -333,10 +295,6 @@ class Video(Asset):
     keywords = ClusterTaggableManager(
         verbose_name=_("keywords"), through=VideoTag, blank=True, help_text=KEYWORDS_HELP
     )
-
-    search_fields = Asset.search_fields + [
-        index.RelatedFields("keywords", [index.SearchField("name")]),
-    ]
 
     class Meta:
         verbose_name = _("video")
@@ -400,10 +358,6 @@ class Publication(Asset):
     keywords = ClusterTaggableManager(
         verbose_name=_("keywords"), through=PublicationTag, blank=True, help_text=KEYWORDS_HELP
     )
-
-    search_fields = Asset.search_fields + [
-        index.RelatedFields("keywords", [index.SearchField("name")]),
-    ]
 
     class Meta:
         verbose_name = _("publication")

@@ -41,7 +41,7 @@ from assets.models import (
     Video,
 )
 
-from ..factories import PhotoFactory, contributor, jpeg_bytes, make_organisation, role_user
+from ..factories import PhotoFactory, jpeg_bytes, role_user
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("media_dirs")]
 
@@ -92,22 +92,6 @@ def make_asset(model, organisation, title, *, live=True):
     )
     PublicationEdition.objects.create(publication=publication, language="vi", document=document)
     return publication
-
-
-@pytest.fixture
-def org_a():
-    return make_organisation("Phường Ninh Kiều")
-
-
-@pytest.fixture
-def org_b():
-    return make_organisation("Phường Cái Răng")
-
-
-@pytest.fixture
-def contributor_a(org_a):
-    operations.ensure_role_groups()
-    return contributor(org_a)
 
 
 def title_a(model):

@@ -4,7 +4,7 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
-from assets.models import Photo
+from assets.models import Photo, Publication, Video
 from tests.factories import contributor, make_organisation
 
 pytestmark = pytest.mark.django_db
@@ -38,3 +38,14 @@ def test_reviewers_see_every_organisation(make_photo, reviewer):
     make_photo(title_vi="Bến tàu", organisation=make_organisation("Phường Y"))
     assert sorted(listing(reviewer, "ben")) == ["Bến Ninh Kiều", "Bến tàu"]
     assert listing(reviewer, "x" * 500) == []
+
+
+def test_the_listings_offer_their_search_box(reviewer):
+    """Assets are not in Wagtail's index, by which Wagtail decides to show the box."""
+    client = Client()
+    client.force_login(reviewer)
+    for model in (Photo, Video, Publication):
+        response = client.get(reverse(model.snippet_viewset.get_url_name("list")))
+        assert response.status_code == 200
+        assert response.context["search_form"] is not None
+        assert 'name="q"' in response.content.decode()

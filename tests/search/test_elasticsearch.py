@@ -89,6 +89,21 @@ def test_query_requires_every_word_filters_public_and_asks_for_facets():
     assert body["sort"][0] == "_score"
 
 
+def test_prefix_makes_the_last_word_a_prefix_query():
+    query = parse("can th", None, "relevance", 1, 24, "vi", None, prefix=True)
+    boolean = elasticsearch.build_search(query).to_dict()["query"]["bool"]
+    assert boolean["must"][0]["bool"]["should"] == [
+        {"match_bool_prefix": {"all_folded": {"query": "can th", "operator": "and"}}},
+        {"match_bool_prefix": {"all_cjk": {"query": "can th", "operator": "and"}}},
+    ]
+    exact, folded = boolean["should"]
+    assert exact["multi_match"]["type"] == folded["multi_match"]["type"] == "bool_prefix"
+    assert exact["multi_match"]["boost"] == 10
+    # Without it (the public search), whole words.
+    whole = elasticsearch.build_search(parse("can th", None, "relevance", 1, 24, "vi", None))
+    assert "bool_prefix" not in str(whole.to_dict())
+
+
 def test_sort_by_date():
     query = parse("", None, "date", 1, 10, "vi", None)
     body = elasticsearch.build_search(query).to_dict()

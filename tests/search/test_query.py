@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from assets.models import Licence, Organisation, Photo, Place, Topic
 from search.models import SearchEntry, ZeroResultQuery
-from search.query import SearchError, search_assets
+from search.query import SearchError, parse, ranked_ids, search_assets
 from tests.factories import contributor, index_entry, make_organisation
 
 pytestmark = pytest.mark.django_db
@@ -355,6 +355,52 @@ def test_admin_search_respects_the_permission_policy(make_photo, organisation):
     make_photo(live=False, title_vi="Bến tàu của người khác", organisation=organisation)
     assert titles(search_assets("ben tau", user=editor)) == ["Bến tàu của tôi"]
     assert isinstance(Organisation.objects.get(pk=mine.pk), Organisation)
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        # The last word as the start of a word; the others whole.
+        ("chợ n", ["Chợ nổi Cái Răng", "Lễ hội sông nước"]),
+        ("cho n", ["Chợ nổi Cái Răng", "Lễ hội sông nước"]),
+        # Folded: "can th" finds "Cần Thơ"; "Can Tho" as typed (English) first.
+        ("can th", ["Thành phố về đêm", "Bến Ninh Kiều ở Cần Thơ"]),
+        # The exact-diacritic tier still comes first.
+        ("cần th", ["Bến Ninh Kiều ở Cần Thơ", "Thành phố về đêm"]),
+        ("Đình B", ["Đình Bình Thủy"]),
+        # Only the last word: "th" before "can" must be a whole word.
+        ("th can", []),
+        # A lone kana starts a bigram ("ニン" of "カントーのニンキエウ埠頭").
+        ("ニ", ["Bến Ninh Kiều ở Cần Thơ"]),
+    ],
+)
+def test_prefix_matches_the_last_word_as_it_is_typed(library, reviewer, query, expected):
+    assert titles(search_assets(query, prefix=True)) == expected
+    # The admin's ranked_ids the same, with the draft it may see.
+    ranked = ranked_ids(query, user=reviewer, kinds=["photos"], prefix=True)
+    found = [Photo.objects.get(pk=pk).title_vi for _kind, pk in ranked]
+    assert [title for title in found if title != "Cần Thơ chợ nổi nháp"] == expected
+
+
+def test_the_public_search_matches_whole_words_only(library):
+    assert titles(search_assets("chợ n")) == []
+    assert titles(search_assets("can th")) == []
+    assert titles(search_assets("ニ")) == []
+
+
+def test_prefix_query_syntax_of_each_database():
+    from search.query import PostgreSQLEngine, SQLiteEngine
+
+    assert SQLiteEngine.expression(["can", "th"], "a b", prefix=True) == (
+        '{a b} : "can" AND {a b} : "th"*'
+    )
+    assert SQLiteEngine.expression(["can", "th"], "a b") == '{a b} : "can" AND {a b} : "th"'
+    engine = PostgreSQLEngine()
+    typed = parse("cần th", None, "relevance", 1, 24, "vi", None, prefix=True)
+    assert engine.every("f", typed, typed.folded) == "'f.can' & 'f.th':*"
+    assert engine.every("t", typed, typed.exact) == "'t.cần' & 't.th':*"
+    whole = parse("cần th", None, "relevance", 1, 24, "vi", None)
+    assert engine.every("f", whole, whole.folded) == "'f.can' & 'f.th'"
 
 
 @pytest.mark.parametrize(
