@@ -5,15 +5,22 @@ Wagtail prints some values with `str()`: an inspect view shows an empty field as
 active boolean filter reads "Live: False" (`active_filters.BaseFilterAdapter`). Both
 have a registry (`register_display_class`, `register_filter_adapter_class`), so Sen
 registers its own display once, for every model, in `CmsConfig.ready()`.
+
+Settings → Groups reads permissions by their stored English names; `permission_label`
+gives the Vietnamese one to Sen's overrides of those templates
+(cms/templates/wagtailusers/groups/includes/).
 """
 
+from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.utils.formats import localize
+from django.utils.functional import Promise
 from django.utils.html import conditional_escape
 from django.utils.timezone import template_localtime
-from django.utils.translation import gettext
+from django.utils.translation import gettext, gettext_lazy
 from wagtail.admin.active_filters import ActiveFilter, BaseFilterAdapter
 from wagtail.admin.ui.fields import BaseFieldDisplay
+from wagtail.models import Page
 
 EMPTY = "-"  # what Wagtail's inspect view itself prints for an empty relation
 
@@ -54,6 +61,39 @@ class BooleanFilterAdapter(BaseFilterAdapter):
             labels.get(key) or display_value(bool(self.value)),
             self.get_url_without_filter_param(self.name),
         )
+
+
+# Django names a model's default permissions once, in English, when `migrate` creates
+# them ("Can add API key", django.contrib.auth.management), and Wagtail's group form
+# reads that stored name to screen readers. The action and the model's verbose name
+# give the same label in the admin's language.
+DEFAULT_PERMISSION_LABELS = {
+    "add": gettext_lazy("Can add %(name)s"),
+    "change": gettext_lazy("Can change %(name)s"),
+    "delete": gettext_lazy("Can delete %(name)s"),
+    "view": gettext_lazy("Can view %(name)s"),
+}
+
+
+def permission_label(permission):
+    """A permission's name in the active language, for Settings → Groups."""
+    model = ContentType.objects.get_for_id(permission.content_type_id).model_class()
+    if model is None:
+        return gettext(permission.name)
+    opts = model._meta
+    # A model may name its custom permissions with gettext_lazy, and Wagtail describes
+    # each page permission ("Add/edit pages you own", Page.permission_types) as its
+    # page permissions panel means it, which is more than the default "Can add page".
+    described = dict(opts.permissions)
+    if issubclass(model, Page):
+        described.update((codename, text) for codename, _short, text in Page.permission_types)
+    name = described.get(permission.codename)
+    if isinstance(name, Promise):
+        return str(name)
+    action, _sep, model_name = permission.codename.partition("_")
+    if model_name == opts.model_name and action in DEFAULT_PERMISSION_LABELS:
+        return DEFAULT_PERMISSION_LABELS[action] % {"name": opts.verbose_name}
+    return gettext(permission.name)
 
 
 def register():
