@@ -510,15 +510,18 @@ def test_administrator_sees_only_vietnamese(page, results_dir, media_dirs):
     walk.goto(reverse("ingest_job:index"), "tac-vu")
     walk.goto(reverse("ingest_contentcheck:index"), "kiem-tra-noi-dung")
 
-    # The image chooser, from the rich text of the home page's editor.
+    # The image and page choosers, as the rich text of the home page's editor opens
+    # them (the page chooser lists the root page, and has a search form).
     home = Page.objects.get(depth=2).specific
     walk.goto(reverse("wagtailadmin_pages:edit", args=[home.pk]), "trang-chu-sua")
-    page.evaluate(
-        "url => ModalWorkflow({url, onload: {}})", reverse("wagtailimages_chooser:choose")
-    )
-    wait_for_modal(page)
-    walk.look("bo-chon-anh")
-    close_modal(page)
+    for chooser, name in (
+        ("wagtailimages_chooser:choose", "bo-chon-anh"),
+        ("wagtailadmin_choose_page", "bo-chon-trang"),
+    ):
+        page.evaluate("url => ModalWorkflow({url, onload: {}})", reverse(chooser))
+        wait_for_modal(page)
+        walk.look(name)
+        close_modal(page)
     # Moving a page: its destinations start at the root page.
     walk.goto(reverse("wagtailadmin_pages:move", args=[home.pk]), "trang-chu-di-chuyen")
     walk.assert_vietnamese()
