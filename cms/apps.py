@@ -10,7 +10,10 @@ class CmsConfig(AppConfig):
     def ready(self):
         from django.db.models.signals import m2m_changed, post_delete, post_save
 
+        from . import admin_display
         from .cache import content_changed
+
+        admin_display.register()
 
         # Anything the public sees changed: start a new page-cache generation.
         for signal in (post_save, post_delete, m2m_changed):

@@ -16,6 +16,8 @@ from wagtail.admin.widgets.button import Button, ListingButton
 from wagtail.permission_policies.base import ModelPermissionPolicy
 from wagtail.permissions import policy_registry, register_permission_policy
 
+from cms.admin_display import boolean_column
+
 from . import webhooks
 from .models import WebhookDelivery, WebhookEndpoint
 
@@ -102,11 +104,18 @@ class EndpointForm(forms.ModelForm):
         fields = ["consumer", "url", "active", "on_created", "on_updated", "on_deleted"]
 
 
+BOOLEAN_FIELDS = ("active", "on_created", "on_updated", "on_deleted")
+
+
 class WebhookEndpointViewSet(ModelViewSet):
     model = WebhookEndpoint
     icon = "link-external"
     menu_label = gettext_lazy("Webhook endpoints")
-    list_display = ["url", "consumer", "active", "on_created", "on_updated", "on_deleted"]
+    list_display = [
+        "url",
+        "consumer",
+        *(boolean_column(WebhookEndpoint, name) for name in BOOLEAN_FIELDS),
+    ]
     list_filter = ["consumer", "active"]
     add_view_class = EndpointCreateView
     index_view_class = EndpointIndexView

@@ -8,6 +8,8 @@ from wagtail.admin.ui.tables import Column
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
+from cms.admin_display import boolean_column
+
 from . import views_webhooks
 from .models import ApiKey, Consumer
 from .views_admin import ApiKeyCreateView, RevokeApiKeyView, may_issue
@@ -17,7 +19,7 @@ class ConsumerViewSet(SnippetViewSet):
     model = Consumer
     icon = "site"
     menu_label = _("Consumers")
-    list_display = ["name", "contact", "active", "created_at"]
+    list_display = ["name", "contact", boolean_column(Consumer, "active"), "created_at"]
     list_filter = ["active"]
     search_fields = ["name", "contact"]
     form_fields = ["name", "contact", "active"]

@@ -53,7 +53,8 @@ def is_public_site(path):
     if path.startswith("press/templates/press/kit"):
         return True
     if path.startswith("cms/templates/"):
-        return not path.startswith("cms/templates/wagtailusers/")
+        # Overrides of Wagtail's admin templates live beside the public ones.
+        return not path.startswith(("cms/templates/wagtailadmin/", "cms/templates/wagtailusers/"))
     return path in PUBLIC_SITE_FILES
 
 
