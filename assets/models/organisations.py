@@ -71,7 +71,10 @@ class Organisation(NFCTextMixin, models.Model):
         """The name this organisation had on `day`: published assets cite it."""
         if day is None:
             return self.name
-        earlier = self.former_names.filter(valid_until__gt=day).order_by("valid_until").first()
+        # Read through .all() so that a batch that prefetched `former_names` (the
+        # export feed's records) asks nothing more per asset.
+        later = [former for former in self.former_names.all() if former.valid_until > day]
+        earlier = min(later, key=lambda former: former.valid_until, default=None)
         return earlier.name if earlier else self.name
 
 

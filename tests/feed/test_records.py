@@ -208,3 +208,39 @@ def test_download_sizes_made_later_by_the_worker_reach_the_record(make_photo):
     assert {entry["role"] for entry in files} == {
         f"download-{size}" for size in photo.licence.download_sizes
     }
+
+
+def test_rebuilding_every_record_costs_the_same_queries_for_more_assets(make_photo):
+    """sync_all reads the organisation's name on the publication day and the place's
+    unit today for a whole batch at once, not per asset."""
+    import datetime as dt
+
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from assets.models import OrganisationFormerName
+    from tests.factories import make_organisation
+
+    def photo(i):
+        organisation = make_organisation(f"Phường {i}")
+        OrganisationFormerName.objects.create(
+            organisation=organisation, name=f"Xã {i}", valid_until=dt.date(2999, 1, 1)
+        )
+        today = Place.objects.create(name=f"Phường mới {i}", kind=Place.Kind.WARD)
+        merged = Place.objects.create(name=f"Xã cũ {i}", kind=Place.Kind.WARD, replaced_by=today)
+        return make_photo(organisation=organisation, place=merged)
+
+    def cost():
+        FeedRecord.objects.all().delete()
+        with CaptureQueriesContext(connection) as queries:
+            operations.sync_all()
+        return len(queries)
+
+    first = photo(0)
+    few = cost()
+    assert record_of(first).record["organisation"]["name"] == "Xã 0"
+    assert record_of(first).record["place"]["current"]["name"]["vi"] == "Phường mới 0"
+    for i in range(1, 5):
+        photo(i)
+    # Per record only its own rows: look it up, write it, read and write its sets.
+    assert cost() == few + 4 * 5
