@@ -16,6 +16,22 @@ def nfc(value):
     return value
 
 
+def language_map(obj, field):
+    """{language: value} of a translated field (modeltranslation's `<field>_<code>`
+    columns) in the configured languages' order, Vietnamese first, empty ones left
+    out: the one reading of "this field in every language" for the export feed, the
+    search index and the credit embedded in downloads."""
+    from django.conf import settings
+    from modeltranslation.utils import build_localized_fieldname
+
+    values = {}
+    for code, _name in settings.LANGUAGES:
+        value = getattr(obj, build_localized_fieldname(field, code), "") or ""
+        if value:
+            values[code] = value
+    return values
+
+
 def normalise_text_fields(instance):
     for field in instance._meta.concrete_fields:
         if isinstance(field, models.CharField | models.TextField):

@@ -32,9 +32,9 @@ only the languages that have it; URLs are absolute, from `SEN_BASE_URL`)::
 from django.conf import settings
 from django.db.models import prefetch_related_objects
 from django.urls import reverse
-from modeltranslation.utils import build_localized_fieldname
 
 from assets.models import Photo, Publication, Video
+from assets.text import language_map
 from cms import published
 from ingest.models import Derivative
 
@@ -58,16 +58,6 @@ def in_order(language_map):
     language_map = language_map or {}
     order = {code: index for index, code in enumerate(language_codes())}
     return sorted(language_map.items(), key=lambda item: (order.get(item[0], len(order)), item[0]))
-
-
-def language_map(obj, field):
-    """{language: text} for the languages in which `obj.field` is filled."""
-    values = {}
-    for code in language_codes():
-        value = getattr(obj, build_localized_fieldname(field, code), "") or ""
-        if value:
-            values[code] = value
-    return values
 
 
 def absolute(path):

@@ -721,15 +721,10 @@ def make_downloads(image):
 
 
 def credit_fields(photo):
-    from modeltranslation.utils import build_localized_fieldname
+    from assets.text import language_map
 
     def per_language(field):
-        values = {}
-        for code, _name in settings.LANGUAGES:
-            value = getattr(photo, build_localized_fieldname(field, code), "")
-            if value:
-                values[code] = value
-        return values
+        return language_map(photo, field)
 
     licence = photo.licence
     return {

@@ -16,9 +16,9 @@ from dataclasses import dataclass, field
 from django.conf import settings
 from django.db import transaction
 from django.db.models import Prefetch
-from modeltranslation.utils import build_localized_fieldname
 
 from assets.models import OrganisationFormerName, Photo, Place, Publication, Video
+from assets.text import language_map
 
 from .models import SearchEntry, SearchEntryValue
 from .text import folded_terms, terms
@@ -49,8 +49,7 @@ def facet_term(facet, value):
 
 def translations(obj, name):
     """Every configured language's value of a translated field, Vietnamese first."""
-    values = (getattr(obj, build_localized_fieldname(name, code), "") for code in LANGUAGE_CODES)
-    return [value for value in values if value]
+    return list(language_map(obj, name).values())
 
 
 @dataclass
@@ -169,7 +168,7 @@ def assets_of(kind):
 def indexed(asset, lookups=None):
     lookups = lookups or Lookups()
     kind = KIND_OF_MODEL[type(asset)]
-    titles = {code: v for code in LANGUAGE_CODES if (v := _value(asset, "title", code))}
+    titles = language_map(asset, "title")
     languages = list(titles)
     full_text = []
     if kind == "publications":
@@ -190,8 +189,8 @@ def indexed(asset, lookups=None):
         licence_id=asset.licence_id,
         place_id=asset.place_id,
         titles=titles,
-        descriptions={c: v for c in LANGUAGE_CODES if (v := _value(asset, "description", c))},
-        alt_texts={c: v for c in LANGUAGE_CODES if (v := _value(asset, "alt_text", c))},
+        descriptions=language_map(asset, "description"),
+        alt_texts=language_map(asset, "alt_text"),
         keywords=[item.tag.name for item in asset.tagged_items.all()],
         place_names=lookups.place_names(asset.place_id),
         topic_names=[name for topic in topics for name in translations(topic, "name")],
@@ -204,10 +203,6 @@ def indexed(asset, lookups=None):
         full_text=full_text,
         languages=languages,
     )
-
-
-def _value(asset, name, code):
-    return getattr(asset, build_localized_fieldname(name, code), "") or ""
 
 
 def entry_for(item):
