@@ -18,6 +18,7 @@ import time
 
 from django.conf import settings
 from django.core.cache import caches
+from django.utils.translation import gettext as _
 
 from .. import keys
 
@@ -43,7 +44,7 @@ def presented_key(request):
     if header is not None:
         scheme, _space, value = header.strip().partition(" ")
         if scheme.lower() != "bearer" or not value.strip():
-            raise BadKey("Send the API key as 'Authorization: Bearer <key>'.")
+            raise BadKey(_("Send the API key as 'Authorization: Bearer <key>'."))
         return value.strip()
     value = request.META.get("HTTP_X_API_KEY")
     if value is not None:
@@ -59,7 +60,7 @@ def identify(request):
     key = keys.check(presented)
     if key is None:
         raise BadKey(
-            "The API key is not valid: it is unknown, revoked, or its consumer is inactive."
+            _("The API key is not valid: it is unknown, revoked, or its consumer is inactive.")
         )
     return key
 

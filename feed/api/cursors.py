@@ -14,6 +14,7 @@ import json
 
 from django.core import signing
 from django.utils.dateparse import parse_datetime
+from django.utils.translation import gettext as _
 
 SALT = "feed.api.cursor.v1"
 
@@ -37,15 +38,15 @@ def make(datestamp, pk, filters):
 def read(token, filters):
     """(datestamp, id) of a cursor made by `make` for the same filters."""
     if not isinstance(token, str) or len(token) > 500:
-        raise BadCursor("The cursor is too long.")
+        raise BadCursor(_("The cursor is too long."))
     try:
         data = signing.loads(token, salt=SALT)
     except (signing.BadSignature, ValueError, UnicodeDecodeError) as error:
-        raise BadCursor("The cursor is not one this API made.") from error
+        raise BadCursor(_("The cursor is not one this API made.")) from error
     if not isinstance(data, dict) or data.get("f") != fingerprint(filters):
-        raise BadCursor("The cursor belongs to a listing with other filters.")
+        raise BadCursor(_("The cursor belongs to a listing with other filters."))
     datestamp = parse_datetime(str(data.get("d", "")))
     pk = data.get("i")
     if datestamp is None or not isinstance(pk, int):
-        raise BadCursor("The cursor is not one this API made.")
+        raise BadCursor(_("The cursor is not one this API made."))
     return datestamp, pk

@@ -195,7 +195,7 @@ SCHEMAS = {
     },
     "Problem": {
         "type": "object",
-        "description": "RFC 9457 problem details.",
+        "description": "RFC 9457 problem details; `detail` is in the language of Accept-Language (Vietnamese by default), `parameter` names a wrong parameter.",
         "required": ["type", "title", "status", "detail"],
         "properties": {
             "type": STRING,

@@ -12,6 +12,7 @@ from django.conf import settings
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
+from django.utils.translation import gettext as _
 
 from ..models import FeedRecord
 from . import cursors
@@ -31,6 +32,16 @@ class BadRequest(ValueError):
         self.parameter = parameter
 
 
+# Error messages in the client's language (Accept-Language; Vietnamese by default):
+# machines read `parameter`, people read `detail`.
+def not_a_timestamp():
+    return _("'updated_since' is not an ISO 8601 date or date-time.")
+
+
+def one_of(name, values):
+    return _("'%(name)s' must be one of %(values)s.") % {"name": name, "values": ", ".join(values)}
+
+
 def page_size_bounds():
     return settings.SEN_API_PAGE_SIZE, settings.SEN_API_MAX_PAGE_SIZE
 
@@ -38,20 +49,20 @@ def page_size_bounds():
 def _one(params, name):
     values = params.getlist(name)
     if len(values) > 1:
-        raise BadRequest(f"Give '{name}' once.", name)
+        raise BadRequest(_("Give '%(name)s' once.") % {"name": name}, name)
     return values[0].strip() if values else None
 
 
 def _positive_int(value, name):
     if not value.isdigit() or len(value) > 18 or int(value) < 1:
-        raise BadRequest(f"'{name}' must be a positive integer.", name)
+        raise BadRequest(_("'%(name)s' must be a positive integer.") % {"name": name}, name)
     return int(value)
 
 
 def _timestamp(value):
     """ISO 8601 date or date-time; a naive time is UTC, a bare date is its midnight UTC."""
     if len(value) > 40:
-        raise BadRequest("'updated_since' is not an ISO 8601 date or date-time.", "updated_since")
+        raise BadRequest(not_a_timestamp(), "updated_since")
     try:
         moment = parse_datetime(value.replace(" ", "+"))  # '+' arrives as ' ' if unescaped
         if moment is None:
@@ -61,7 +72,7 @@ def _timestamp(value):
     except ValueError:
         moment = None
     if moment is None:
-        raise BadRequest("'updated_since' is not an ISO 8601 date or date-time.", "updated_since")
+        raise BadRequest(not_a_timestamp(), "updated_since")
     if timezone.is_naive(moment):
         moment = timezone.make_aware(moment, datetime.UTC)
     return moment
@@ -71,17 +82,17 @@ def parse(params):
     """The filters of a list request, checked. Raises BadRequest."""
     unknown = sorted(set(params) - set(KNOWN))
     if unknown:
-        raise BadRequest(f"Unknown parameter '{unknown[0]}'.", unknown[0])
+        raise BadRequest(_("Unknown parameter '%(name)s'.") % {"name": unknown[0]}, unknown[0])
     filters = {}
     kind = _one(params, "type")
     if kind is not None:
         if kind not in KINDS:
-            raise BadRequest(f"'type' must be one of {', '.join(KINDS)}.", "type")
+            raise BadRequest(one_of("type", KINDS), "type")
         filters["type"] = kind
     topic = _one(params, "topic")
     if topic is not None:
         if not topic or len(topic) > 100:
-            raise BadRequest("'topic' must be a topic's id (its slug).", "topic")
+            raise BadRequest(_("'topic' must be a topic's id (its slug)."), "topic")
         filters["topic"] = topic
     for name in ("organisation", "place"):
         value = _one(params, name)
@@ -101,7 +112,7 @@ def parse(params):
     if language is not None:
         codes = [code for code, _name in settings.LANGUAGES]
         if language not in codes:
-            raise BadRequest(f"'language' must be one of {', '.join(codes)}.", "language")
+            raise BadRequest(one_of("language", codes), "language")
         filters["language"] = language
     options = {"updated_since": None, "include_deleted": False, "cursor": None}
     since = _one(params, "updated_since")
@@ -110,7 +121,7 @@ def parse(params):
     deleted = _one(params, "include_deleted")
     if deleted is not None:
         if deleted not in ("true", "false"):
-            raise BadRequest("'include_deleted' must be true or false.", "include_deleted")
+            raise BadRequest(_("'include_deleted' must be true or false."), "include_deleted")
         options["include_deleted"] = deleted == "true"
     default, largest = page_size_bounds()
     size = _one(params, "page_size")
@@ -118,7 +129,9 @@ def parse(params):
     if size is not None:
         options["page_size"] = _positive_int(size, "page_size")
         if options["page_size"] > largest:
-            raise BadRequest(f"'page_size' must be at most {largest}.", "page_size")
+            raise BadRequest(
+                _("'page_size' must be at most %(largest)d.") % {"largest": largest}, "page_size"
+            )
     token = _one(params, "cursor")
     if token is not None:
         try:

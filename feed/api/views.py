@@ -16,6 +16,7 @@ from django.http import HttpResponse
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.cache import patch_vary_headers
+from django.utils.translation import gettext as _
 from django.views.decorators.gzip import gzip_page
 
 from . import access, query
@@ -73,7 +74,7 @@ def api(view):
     @functools.wraps(view)
     def wrapped(request, *args, **kwargs):
         if request.method not in ("GET", "HEAD", "OPTIONS"):
-            response = problem(405, "This API is read-only: use GET.")
+            response = problem(405, _("This API is read-only: use GET."))
             response["Allow"] = "GET, HEAD, OPTIONS"
         elif request.method == "OPTIONS":
             response = HttpResponse(status=204)
@@ -102,7 +103,9 @@ def _guarded(view, request, *args, **kwargs):
     allowed, limit, remaining, reset = access.take(request, key)
     if not allowed:
         response = problem(
-            429, f"Too many requests: at most {limit} per window. Try again in {reset} s."
+            429,
+            _("Too many requests: at most %(limit)d per window. Try again in %(reset)d s.")
+            % {"limit": limit, "reset": reset},
         )
         response["Retry-After"] = str(reset)
     else:
@@ -178,12 +181,12 @@ def record_list(request):
 def record_detail(request, kind, asset_id):
     record = query.find(kind, int(asset_id))
     if record is None:
-        return problem(404, f"No public record {kind}/{asset_id}.")
+        return problem(404, _("No public record %(id)s.") % {"id": f"{kind}/{asset_id}"})
     now = timezone.now()
     if record.is_gone(now):
         return problem(
             410,
-            f"The record {record.local_id} left the public record.",
+            _("The record %(id)s left the public record.") % {"id": record.local_id},
             id=record.local_id,
             datestamp=record.datestamp.isoformat(),
         )
@@ -193,4 +196,4 @@ def record_detail(request, kind, asset_id):
 @api
 def not_found(request, path=""):
     """Unknown paths under /api/ and /iiif/ answer JSON, not the public site's HTML 404."""
-    return problem(404, "No such endpoint. See /api/v1/ for the list.")
+    return problem(404, _("No such endpoint. See /api/v1/ for the list."))

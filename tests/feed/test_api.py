@@ -178,6 +178,22 @@ def test_bad_parameters_get_a_clear_400(visitor, params, parameter):
     assert body["parameter"] == parameter and body["detail"]
 
 
+@pytest.mark.parametrize(
+    ("accept", "detail"),
+    [
+        ("", "'page_size' phải là số nguyên dương."),  # the province's language by default
+        ("vi", "'page_size' phải là số nguyên dương."),
+        ("en-GB,en;q=0.8", "'page_size' must be a positive integer."),
+    ],
+)
+def test_errors_speak_the_clients_language(visitor, accept, detail):
+    headers = {"accept-language": accept} if accept else {}
+    response = get(visitor, RECORDS, page_size="many", headers=headers)
+    assert response.status_code == 400 and response.json()["detail"] == detail
+    gone = get(visitor, "/api/v1/nowhere/", headers=headers)
+    assert gone.status_code == 404 and "/api/v1/" in gone.json()["detail"]
+
+
 def test_a_parameter_given_twice_is_refused(visitor):
     response = visitor.get(RECORDS + "?type=photo&type=video")
     assert response.status_code == 400 and response.json()["parameter"] == "type"
@@ -231,7 +247,7 @@ def test_a_tampered_cursor_or_one_of_other_filters_is_refused(visitor, make_phot
     response = get(visitor, RECORDS, page_size=1, cursor=tampered)
     assert response.status_code == 400 and response.json()["parameter"] == "cursor"
     response = get(visitor, RECORDS, page_size=1, cursor=token, type="video")
-    assert response.status_code == 400 and "other filters" in response.json()["detail"]
+    assert response.status_code == 400 and "bộ lọc khác" in response.json()["detail"]
     assert get(visitor, RECORDS, page_size=1, cursor=token).status_code == 200
 
 
