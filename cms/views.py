@@ -8,7 +8,7 @@ from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.views.decorators.http import require_safe
 
-from assets.models import Place, Topic
+from assets.models import Photo, Place, Topic
 from ingest.models import Derivative
 
 from . import published, seo
@@ -84,7 +84,7 @@ def _listing(request, *, template, fixed=None, extra=None):
         filters = form.filters() if form.is_bound else {}
         filters.update(fixed or {})
         kind = filters.pop("kind", "photos")
-        queryset = published.QUERYSETS[kind]().filter(**filters)
+        queryset = published.CARDS[kind]().filter(**filters)
         queryset = queryset.order_by("-first_published_at", "-pk")
         page = Paginator(queryset, published.PAGE_SIZE).get_page(request.GET.get("page"))
         assets = published.prepare(page.object_list)
@@ -146,7 +146,7 @@ def search(request):
             "sort": data["sort"] or "relevance",
             "page_size": published.PAGE_SIZE,
             "language": translation.get_language(),
-            "querysets": published.QUERYSETS,
+            "querysets": published.CARDS,
         }
         try:
             results = search_assets(data["q"], page=data["page"] or 1, **arguments)
@@ -203,14 +203,15 @@ def robots_txt(request):
 
 def home_sections():
     """The home page's lists, each a constant number of queries."""
-    latest = list(published.photos().order_by("-first_published_at", "-pk")[:12])
-    videos = list(published.videos().order_by("-first_published_at", "-pk")[:4])
-    publications = list(published.publications().order_by("-first_published_at", "-pk")[:4])
+    newest = ("-first_published_at", "-pk")
+    latest = list(published.cards("photos").order_by(*newest)[:12])
+    videos = list(published.cards("videos").order_by(*newest)[:4])
+    publications = list(published.cards("publications").order_by(*newest)[:4])
     published.prepare(latest + videos + publications)
     topics = list(Topic.objects.all())
     places = list(
         Place.objects.filter(
-            pk__in=published.photos()
+            pk__in=Photo.objects.public()
             .exclude(place=None)
             .values("place")[: settings.SEN_HOME_PLACES]
         )
