@@ -261,6 +261,32 @@ def test_browse_by_type_topic_place_year_and_organisation(visitor, make_photo, o
     assert titles("/vi/browse/?type=videos") == []
 
 
+def test_listings_are_counted_and_paged_on_the_public_newest_index(visitor, make_photo):
+    """EXPLAIN QUERY PLAN of the listing's count and page (SQLite, which has no
+    statistics to choose by: the plan is the same with 3 photos as with 100,000)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    if connection.vendor != "sqlite":
+        pytest.skip("SQLite's plans")
+    make_photo()
+    for url in ("/vi/", "/vi/browse/"):
+        with CaptureQueriesContext(connection) as captured:
+            page(visitor, url)
+        listing = [
+            query["sql"]
+            for query in captured
+            if 'FROM "assets_photo"' in query["sql"]
+            and ("COUNT(*)" in query["sql"] or "ORDER BY" in query["sql"])
+        ]
+        assert listing, url
+        for sql in listing:
+            with connection.cursor() as cursor:
+                cursor.execute("EXPLAIN QUERY PLAN " + sql)
+                plan = " / ".join(row[-1] for row in cursor.fetchall())
+            assert "photo_public_newest" in plan, (url, sql, plan)
+
+
 @pytest.mark.parametrize(
     "query", ["year=abc", "year=99999", "topic=no-such-topic", "type=secret", "place=x"]
 )
