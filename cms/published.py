@@ -20,8 +20,11 @@ from dataclasses import dataclass, field
 from urllib.parse import quote
 
 from django.conf import settings
+from django.core.paginator import Paginator
+from django.db.models import Exists, OuterRef
 from django.urls import reverse
 from django.utils import translation
+from django.utils.functional import cached_property
 from django.utils.text import slugify
 from modeltranslation.utils import build_localized_fieldname
 
@@ -223,6 +226,45 @@ def cards(kind):
 
 
 CARDS = {kind: functools.partial(cards, kind) for kind in KINDS}
+
+# Below this many public assets, a topic's listing is read through the topic.
+LARGE_TOPIC = 1000
+
+
+def of_topic(queryset, topic):
+    """(`queryset` narrowed to `topic`, how many assets that is), for a listing
+    ordered newest first.
+
+    Counted through the topic: the join reads the topic's links and their assets.
+    The page is fetched in whichever form is cheap for the topic's size, as a
+    planner with statistics would choose (SQLite has none): a small topic's assets
+    are read through the join and sorted; a large topic's by walking the
+    newest-first index (`public_newest_index`) until the page is full, testing each
+    asset's membership with EXISTS. At 100,000 photos and 11,000 in a topic, the
+    join and sort took ~50 ms and EXISTS 0.2 ms; for a topic of 50 photos, EXISTS
+    would walk the whole index (~50 ms) and the join takes ~1 ms."""
+    members = queryset.filter(topics=topic)
+    count = members.count()
+    if count < LARGE_TOPIC:
+        return members, count
+    field = queryset.model._meta.get_field("topics")
+    links = field.remote_field.through.objects.filter(
+        **{field.m2m_field_name(): OuterRef("pk"), field.m2m_reverse_field_name(): topic}
+    )
+    return queryset.filter(Exists(links)), count
+
+
+class Listing(Paginator):
+    """A Paginator that may be told its count (`of_topic` counts in another form
+    than the one that fetches the page)."""
+
+    def __init__(self, object_list, per_page, count=None):
+        super().__init__(object_list, per_page)
+        self.known_count = count
+
+    @cached_property
+    def count(self):
+        return super().count if self.known_count is None else self.known_count
 
 
 def prepare(assets):

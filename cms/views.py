@@ -84,9 +84,13 @@ def _listing(request, *, template, fixed=None, extra=None):
         filters = form.filters() if form.is_bound else {}
         filters.update(fixed or {})
         kind = filters.pop("kind", "photos")
-        queryset = published.CARDS[kind]().filter(**filters)
+        topic = filters.pop("topics", None)
+        queryset, count = published.CARDS[kind]().filter(**filters), None
+        if topic is not None:
+            queryset, count = published.of_topic(queryset, topic)
         queryset = queryset.order_by("-first_published_at", "-pk")
-        page = Paginator(queryset, published.PAGE_SIZE).get_page(request.GET.get("page"))
+        paginator = published.Listing(queryset, published.PAGE_SIZE, count=count)
+        page = paginator.get_page(request.GET.get("page"))
         assets = published.prepare(page.object_list)
     context = {"form": form, "page": page, "assets": assets, **(extra or {})}
     response = TemplateResponse(request, template, context, status=status)

@@ -68,8 +68,10 @@ def public_newest_index(name):
     `public()` ordered by ("-first_published_at", "-pk"). Partial on `live`, holding
     `expire_at`, this index answers both without reading an asset row: the count of
     100,000 public photos reads the index alone (~15 ms on SQLite instead of ~125 ms
-    for the table). Wagtail's own index on first_published_at alone gives no order
-    among equal dates on PostgreSQL and holds neither `live` nor `expire_at`."""
+    for the table), and a large topic's page is found by walking it newest first
+    (cms.published.of_topic). Wagtail's own index on first_published_at alone gives
+    no order among equal dates on PostgreSQL and holds neither `live` nor
+    `expire_at`."""
     return models.Index(
         fields=["first_published_at", "id", "expire_at"],
         condition=models.Q(live=True),
