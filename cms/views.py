@@ -31,16 +31,18 @@ def asset_detail(request, kind, pk, slug):
     if request.path != canonical:
         return redirect(canonical, permanent=True)
     published.prepare([asset])
+    publisher = asset.organisation_name_when_published
     context = {
         "asset": asset,
         "kind": kind,
+        "publisher": publisher,
         "canonical": request.build_absolute_uri(canonical),
         "alternates": [
             (code, request.build_absolute_uri(published.public_url(asset, code)))
             for code, _name in public_languages(request)
         ],
         "fallbacks": seo.fallback_fields(asset),
-        "jsonld": seo.asset_jsonld(request, asset),
+        "jsonld": seo.asset_jsonld(request, asset, publisher),
         "og": seo.asset_opengraph(request, asset),
     }
     if kind == "photos":
