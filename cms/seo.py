@@ -40,7 +40,7 @@ def fallback_fields(asset):
     return fallen
 
 
-def _common(request, asset):
+def _common(request, asset, publisher):
     title, _lang = translated(asset, "title")
     description, _lang = translated(asset, "description")
     page = request.build_absolute_uri(request.path)
@@ -56,7 +56,7 @@ def _common(request, asset):
         "copyrightNotice": asset.copyright_holder or None,
         "license": _licence(asset),
         "acquireLicensePage": page,
-        "publisher": {"@type": "Organization", "name": asset.organisation_name_when_published},
+        "publisher": {"@type": "Organization", "name": publisher},
     }
     if description:
         data["description"] = description
@@ -67,8 +67,10 @@ def _common(request, asset):
     return data
 
 
-def asset_jsonld(request, asset):
-    data = _common(request, asset)
+def asset_jsonld(request, asset, publisher):
+    """`publisher`: the organisation's name when the asset was published (the page
+    shows it too, and it costs a query)."""
+    data = _common(request, asset, publisher)
     kind = asset.kind
     if kind == "photos":
         data["@type"] = "ImageObject"

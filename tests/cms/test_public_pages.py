@@ -261,6 +261,67 @@ def test_browse_by_type_topic_place_year_and_organisation(visitor, make_photo, o
     assert titles("/vi/browse/?type=videos") == []
 
 
+def test_a_topic_lists_the_same_whichever_way_it_is_read(visitor, make_photo, monkeypatch):
+    """A small topic is read through its links and sorted, a large one by walking the
+    newest-first index (published.of_topic): the same assets, order and count."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    topic = Topic.objects.first()
+    for number, live in ((1, True), (2, True), (3, False), (4, True)):
+        photo = make_photo(title_vi=f"Ảnh {number}", live=live)
+        photo.topics.add(topic)
+        photo.save()
+    make_photo(title_vi="Ngoài chủ đề")
+    url = f"/vi/topics/{topic.slug}/"
+
+    def listing():
+        with CaptureQueriesContext(connection) as captured:
+            doc = tree(page(visitor, url))
+        titles = doc.xpath("//span[contains(@class,'card__title')]/text()")
+        count = doc.xpath("normalize-space(//p[@class='result-count'])")
+        return (titles, count), any("EXISTS" in query["sql"] for query in captured)
+
+    small, exists = listing()
+    assert small == (["Ảnh 4", "Ảnh 2", "Ảnh 1"], "3 tư liệu") and not exists
+    monkeypatch.setattr(published, "LARGE_TOPIC", 3)
+    large, exists = listing()
+    assert large == small and exists
+
+
+def test_listings_are_counted_and_paged_on_the_public_newest_index(
+    visitor, make_photo, monkeypatch
+):
+    """EXPLAIN QUERY PLAN of the listing's count and page (SQLite, which has no
+    statistics to choose by: the plan is the same with 3 photos as with 100,000)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    if connection.vendor != "sqlite":
+        pytest.skip("SQLite's plans")
+    topic = Topic.objects.first()
+    photo = make_photo()
+    photo.topics.add(topic)
+    photo.save()
+    monkeypatch.setattr(published, "LARGE_TOPIC", 1)
+    for url in ("/vi/", "/vi/browse/", f"/vi/topics/{topic.slug}/"):
+        with CaptureQueriesContext(connection) as captured:
+            page(visitor, url)
+        listing = [
+            query["sql"]
+            for query in captured
+            if 'FROM "assets_photo"' in query["sql"]
+            and ("COUNT(*)" in query["sql"] or "ORDER BY" in query["sql"])
+            and "INNER JOIN" not in query["sql"]  # a topic is counted through its links
+        ]
+        assert listing, url
+        for sql in listing:
+            with connection.cursor() as cursor:
+                cursor.execute("EXPLAIN QUERY PLAN " + sql)
+                plan = " / ".join(row[-1] for row in cursor.fetchall())
+            assert "photo_public_newest" in plan, (url, sql, plan)
+
+
 @pytest.mark.parametrize(
     "query", ["year=abc", "year=99999", "topic=no-such-topic", "type=secret", "place=x"]
 )
@@ -285,13 +346,26 @@ def test_paging_is_bounded_and_query_count_is_constant(
             page(visitor, url)
         return len(captured)
 
-    make_photo()
-    urls = ["/vi/", "/vi/browse/", "/en/search/?q=anh", "/vi/feed.atom", "/sitemap-photos.xml"]
+    topic = Topic.objects.first()
+    photo = make_photo()
+    photo.topics.add(topic)
+    photo.save()
+    urls = [
+        "/vi/",
+        "/vi/browse/",
+        f"/vi/topics/{topic.slug}/",
+        published.public_url(photo, "vi"),
+        "/en/search/?q=anh",
+        "/vi/feed.atom",
+        "/sitemap-photos.xml",
+    ]
     for url in urls:  # warm what is cached per process (the site, the settings)
         queries(url)
     few = {url: queries(url) for url in urls}
     for _ in range(6):
-        make_photo()
+        other = make_photo()
+        other.topics.add(topic)
+        other.save()
     many = {url: queries(url) for url in urls}
     assert many == few
     assert page(visitor, "/vi/browse/?page=999").status_code == 200  # clamps to the last
