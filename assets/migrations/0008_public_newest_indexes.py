@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('assets', '0005_subtitle_kind'),
+        ('assets', '0007_wagtail_defaults_in_vietnamese'),
     ]
 
     operations = [
