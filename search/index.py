@@ -241,8 +241,9 @@ def entry_for(item):
     return entry, values
 
 
-def write(items):
-    """Replace the entries of these IndexedAssets (one transaction per call)."""
+def write(items, announce=True):
+    """Replace the entries of these IndexedAssets (one transaction per call);
+    `announce=False` leaves telling of the change to the caller (a rebuild tells once)."""
     items = list(items)
     with transaction.atomic():
         public = any(item.public for item in items)
@@ -252,8 +253,6 @@ def write(items):
             )
             public = public or old.filter(public=True).exists()
             old.delete()
-        if public:
-            public_results_changed()
         pairs = [entry_for(item) for item in items]
         entries = SearchEntry.objects.bulk_create([entry for entry, _values in pairs])
         # Both databases return the new ids (SQLite >= 3.35, PostgreSQL).
@@ -264,14 +263,20 @@ def write(items):
                 for facet, value in values
             ]
         )
+        if public and announce:
+            public_results_changed()
 
 
 def public_results_changed():
     """Public search results (and the pages showing them, and the cached counts of
-    search.query) change once this transaction commits: a new public generation."""
+    search.query) change once this transaction commits: a new public generation, and
+    a new version of the public index (search.collection)."""
     from cms.cache import purge
 
+    from . import collection
+
     transaction.on_commit(purge)
+    transaction.on_commit(collection.changed)
 
 
 def update_asset(kind, pk):
@@ -280,9 +285,10 @@ def update_asset(kind, pk):
     if asset is None:
         with transaction.atomic():
             old = SearchEntry.objects.filter(kind=kind, asset_id=pk)
-            if old.filter(public=True).exists():
-                public_results_changed()
+            public = old.filter(public=True).exists()
             old.delete()
+            if public:
+                public_results_changed()
         return None
     item = indexed(asset)
     write([item])
@@ -326,7 +332,7 @@ def rebuild(kinds=None, batch=BATCH, progress=None):
             chunk = list(assets_of(kind).filter(pk__gt=last).order_by("pk")[:batch])
             if not chunk:
                 break
-            write([indexed(asset, lookups) for asset in chunk])
+            write([indexed(asset, lookups) for asset in chunk], announce=False)
             last = chunk[-1].pk
             total += len(chunk)
             if progress:

@@ -27,6 +27,7 @@ come from the cache). SQLite ranks with FTS5's bm25 inside the tiers; PostgreSQL
 ranks by the tiers alone, newest first within each (PostgreSQLEngine says why).
 """
 
+import contextlib
 from dataclasses import dataclass, field
 
 from django.conf import settings
@@ -173,13 +174,17 @@ def public_database_search(query):
     the public generation (cms.cache): any change to what the public sees, and every
     write of a public search entry (search.index), starts a new one; and an entry is
     not kept past the expiry of the first matching asset to expire, so a count never
-    includes an asset that has left the public site."""
+    includes an asset that has left the public site. A search known to match the whole
+    collection (the province's name) takes the collection's counts, kept once per
+    version of the index by the worker (search.collection)."""
     import hashlib
     import json
 
     from django.core.cache import cache
 
     from cms.cache import generation
+
+    from . import collection
 
     facts = {"folded": query.folded, "filters": query.filters, "kinds": sorted(query.kinds)}
     digest = hashlib.sha256(json.dumps(facts, sort_keys=True).encode()).hexdigest()[:32]
@@ -188,8 +193,21 @@ def public_database_search(query):
     if cached is not None and (cached["until"] is None or cached["until"] > timezone.now()):
         ranked, _total, _counts = database.run(query, facets=False)
         return ranked, cached["total"], cached["counts"]
-    ranked, total, counts = database.run(query)
-    until = counts.pop("until", None)
+    at_version = collection.version()
+    whole = collection.is_collection(query)
+    known = collection.counts() if whole else None
+    if known is not None:
+        ranked, _total, _counts = database.run(query, facets=False)
+        total, counts, until = known
+        # A short page is the last one: it says the total. Should it disagree (entries
+        # removed behind the index's back), count again.
+        if len(ranked) < query.page_size and query.offset + len(ranked) != total:
+            known = None
+    if known is None:
+        ranked, total, counts = database.run(query)
+        until = counts.pop("until", None)
+        if whole:
+            collection.keep_counts(total, counts, until, at_version)
     timeout = 3600
     if until is not None:
         timeout = max(1, min(timeout, int((until - timezone.now()).total_seconds())))
@@ -432,6 +450,18 @@ class DatabaseEngine:
         return [(kind, pk) for kind, pk, _total in rows], total, counts
 
     DATE_ORDER = "e.date DESC NULLS LAST, e.published_at DESC NULLS LAST, e.id DESC"
+
+    def count(self, query, user=None):
+        """How many entries match, nothing else (search.collection asks it of each
+        candidate term)."""
+        where, params = self.where(query, user)
+        source, source_params = self.source(query, ranked=False)
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"SELECT COUNT(*) FROM {source} WHERE {where}",  # noqa: S608
+                [*source_params, *params],
+            )
+            return cursor.fetchone()[0]
 
     def source(self, query, ranked):
         return "search_searchentry e", []
@@ -702,19 +732,39 @@ class PostgreSQLEngine(DatabaseEngine):
     }
     VALUE_FACETS = {"c": "topic", "g": "language"}
 
+    def count(self, query, user=None):
+        scope, _scope_params = self.scope(query, user)
+        if scope is None:
+            return 0
+        where, params = self.where(query, user)
+        with connection.cursor() as cursor, self.through_index(cursor):
+            cursor.execute(
+                f"SELECT COUNT(*) FROM search_searchentry e WHERE {where}",  # noqa: S608
+                params,
+            )
+            return cursor.fetchone()[0]
+
+    @staticmethod
+    @contextlib.contextmanager
+    def through_index(cursor):
+        """Sequential scans off for one statement over many matches: the planner
+        believes `@@` costs what `=` does and would decode every row's vector
+        (1.2 s at 100k) where the GIN index alone says which rows match (30-50 ms).
+        A SET inside a transaction that fails is undone with it; otherwise RESET."""
+        cursor.execute("SET enable_seqscan = off")
+        try:
+            yield
+        finally:
+            cursor.execute("RESET enable_seqscan")
+
     def facet_counts(self, cursor, source, where, params):
         """{facet: {value: count}} and the total, in one pass over the matches.
 
         Topics and languages are counted per combination (`value_terms`, a few hundred
         at most) and added up here, instead of joining every match to its values
-        (0.6 s at 100k matches). The match is read through the GIN index: for a query
-        that matches most rows the planner prefers a sequential scan, believing `@@`
-        costs what `=` does, and then decodes every row's vector (1.2 s at 100k)
-        where the index alone says which rows match (30-50 ms); so sequential scans
-        are off for this one statement."""
-        # A SET inside a transaction that fails is undone with it; otherwise RESET.
-        cursor.execute("SET enable_seqscan = off")
-        try:
+        (0.6 s at 100k matches). The match is read through the GIN index
+        (`through_index`)."""
+        with self.through_index(cursor):
             cursor.execute(
                 "SELECT GROUPING(kind, year, place_id, organisation_id, licence_id, "  # noqa: S608
                 "value_terms), COALESCE(kind, CAST(year AS TEXT), CAST(place_id AS TEXT), "
@@ -724,8 +774,6 @@ class PostgreSQLEngine(DatabaseEngine):
                 params,
             )
             rows = cursor.fetchall()
-        finally:
-            cursor.execute("RESET enable_seqscan")
         counts = {}
         for group, value, count, until in rows:
             name = self.GROUPS[group]
@@ -750,6 +798,9 @@ class _Database:
 
     def run(self, query, user=None, facets=True, actions=None):
         return self.engines[connection.vendor].run(query, user=user, facets=facets, actions=actions)
+
+    def count(self, query, user=None):
+        return self.engines[connection.vendor].count(query, user=user)
 
 
 database = _Database()

@@ -23,3 +23,13 @@ def update_assets_of(model_label, pk):
 
     for kind, asset_pk in index.assets_naming(model_label, pk):
         update_asset.call(kind, asset_pk)
+
+
+@task()
+def know_collection():
+    """The public index changed: count the collection's facets and find the terms
+    every public asset carries, so that searching the province's name does not count
+    the whole collection again (search.collection)."""
+    from . import collection
+
+    collection.know()
