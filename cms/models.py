@@ -1,7 +1,6 @@
 """The public site's pages and the province's own configuration."""
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db import models
 from django.urls import reverse
@@ -11,7 +10,9 @@ from modelcluster.fields import ParentalKey
 from wagtail.admin.panels import FieldPanel, InlinePanel
 from wagtail.contrib.settings.models import BaseGenericSetting, register_setting
 from wagtail.fields import RichTextField
-from wagtail.models import Orderable, Page
+from wagtail.models import Page
+
+from assets.models import OneAssetItem
 
 from .forms import ProvinceSettingsForm
 
@@ -193,45 +194,14 @@ class AlbumPage(SenPage):
         return response
 
 
-class AlbumItem(Orderable):
+class AlbumItem(OneAssetItem):
     """One asset of an album: a photo, a video or a publication."""
 
     page = ParentalKey(AlbumPage, on_delete=models.CASCADE, related_name="items")
-    photo = models.ForeignKey(
-        "assets.Photo",
-        verbose_name=_("photo"),
-        null=True,
-        blank=True,
-        on_delete=models.CASCADE,
-        related_name="+",
-    )
-    video = models.ForeignKey(
-        "assets.Video",
-        verbose_name=_("video"),
-        null=True,
-        blank=True,
-        on_delete=models.CASCADE,
-        related_name="+",
-    )
-    publication = models.ForeignKey(
-        "assets.Publication",
-        verbose_name=_("publication"),
-        null=True,
-        blank=True,
-        on_delete=models.CASCADE,
-        related_name="+",
-    )
 
-    panels = [FieldPanel("photo"), FieldPanel("video"), FieldPanel("publication")]
-
-    class Meta(Orderable.Meta):
+    class Meta(OneAssetItem.Meta):
         verbose_name = _("album item")
         verbose_name_plural = _("album items")
-
-    def clean(self):
-        chosen = [name for name in ("photo", "video", "publication") if getattr(self, f"{name}_id")]
-        if len(chosen) != 1:
-            raise ValidationError(_("Choose exactly one photo, video or publication."))
 
 
 def default_public_languages():

@@ -13,8 +13,8 @@ from django.utils.translation import gettext_lazy as _
 from modelcluster.fields import ParentalKey
 from modelcluster.models import ClusterableModel
 from wagtail.admin.panels import FieldPanel, InlinePanel
-from wagtail.models import Orderable
 
+from assets.models import OneAssetItem
 from assets.text import NFCTextMixin
 
 
@@ -92,44 +92,16 @@ class MediaKit(NFCTextMixin, ClusterableModel):
             return reverse("press_kit", kwargs={"token": self.token})
 
 
-class MediaKitItem(Orderable):
+class MediaKitItem(OneAssetItem):
     kit = ParentalKey(MediaKit, on_delete=models.CASCADE, related_name="items")
-    photo = models.ForeignKey(
-        "assets.Photo",
-        verbose_name=_("photo"),
-        null=True,
-        blank=True,
-        on_delete=models.CASCADE,
-        related_name="+",
-    )
-    video = models.ForeignKey(
-        "assets.Video",
-        verbose_name=_("video"),
-        null=True,
-        blank=True,
-        on_delete=models.CASCADE,
-        related_name="+",
-    )
-    publication = models.ForeignKey(
-        "assets.Publication",
-        verbose_name=_("publication"),
-        null=True,
-        blank=True,
-        on_delete=models.CASCADE,
-        related_name="+",
-    )
 
-    panels = [FieldPanel("photo"), FieldPanel("video"), FieldPanel("publication")]
-
-    class Meta(Orderable.Meta):
+    class Meta(OneAssetItem.Meta):
         verbose_name = _("media kit item")
         verbose_name_plural = _("media kit items")
 
     def clean(self):
-        chosen = [name for name in ("photo", "video", "publication") if getattr(self, f"{name}_id")]
-        if len(chosen) != 1:
-            raise ValidationError(_("Choose exactly one photo, video or publication."))
-        asset = getattr(self, chosen[0])
+        super().clean()
+        asset = getattr(self, self.chosen()[0])
         if not asset.is_public:
             raise ValidationError(_("Only published assets can go into a media kit."))
 

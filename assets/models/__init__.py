@@ -4,6 +4,7 @@ from .assets import (  # noqa: F401
     CONTENT_LANGUAGE_CHOICES,
     Asset,
     DatePrecision,
+    OneAssetItem,
     Photo,
     PhotoTag,
     Publication,

@@ -21,6 +21,7 @@ from modelcluster.fields import ParentalKey, ParentalManyToManyField
 from modelcluster.models import ClusterableModel
 from modeltranslation.utils import build_localized_fieldname
 from taggit.models import TaggedItemBase
+from wagtail.admin.panels import FieldPanel
 from wagtail.models import (
     CollectionMember,
     DraftStateMixin,
@@ -408,3 +409,47 @@ class PublicationEdition(Orderable):
 
     def __str__(self):
         return f"{self.publication} [{self.language}]"
+
+
+class OneAssetItem(Orderable):
+    """One photo, video or publication in an ordered, curated set (an album's items,
+    a media kit's): three nullable keys, exactly one chosen, so that each kind keeps
+    its own chooser and its own foreign key (deleting the asset removes the item)."""
+
+    photo = models.ForeignKey(
+        "assets.Photo",
+        verbose_name=_("photo"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="+",
+    )
+    video = models.ForeignKey(
+        "assets.Video",
+        verbose_name=_("video"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="+",
+    )
+    publication = models.ForeignKey(
+        "assets.Publication",
+        verbose_name=_("publication"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="+",
+    )
+
+    panels = [FieldPanel("photo"), FieldPanel("video"), FieldPanel("publication")]
+
+    class Meta(Orderable.Meta):
+        abstract = True
+
+    def chosen(self):
+        """The names of the keys that are set."""
+        return [name for name in ("photo", "video", "publication") if getattr(self, f"{name}_id")]
+
+    def clean(self):
+        if len(self.chosen()) != 1:
+            raise ValidationError(_("Choose exactly one photo, video or publication."))
