@@ -19,12 +19,16 @@ until the next write. The facet counts, which change when an asset expires, are
 kept until the first public entry expires (`until`), as every cached count is.
 """
 
+import datetime
 import uuid
 
 from django.core.cache import cache
 from django.utils import timezone
 
 VERSION_KEY = "sen:search-version"
+PENDING_KEY = "sen:search-collection-asked"
+PENDING_TIMEOUT = 600
+DELAY = datetime.timedelta(seconds=10)
 # Enough to outlive every change of a busy day; a missing entry is only slower.
 TIMEOUT = 24 * 3600
 
@@ -44,12 +48,27 @@ def changed():
     """The public index has changed (called once the write has committed): a new
     version, and the worker is asked to know the collection again."""
     from . import elasticsearch
-    from .tasks import know_collection
 
     cache.set(VERSION_KEY, uuid.uuid4().hex, None)
     # With Elasticsearch the public does not search the database.
     if not elasticsearch.enabled():
-        know_collection.enqueue()
+        ask_worker()
+
+
+def ask_worker():
+    """Enqueue one run of `know()` for a burst of writes: a bulk upload publishes
+    hundreds of photos one transaction each, and at 100k a run costs ~0.5 s of the
+    worker's time. The first write of a burst asks, for DELAY later where the tasks
+    backend can wait; the writes until that run starts find it asked for, and the run
+    reads the newest version. The flag expires, should a run never start."""
+    from .tasks import know_collection
+
+    if not cache.add(PENDING_KEY, True, PENDING_TIMEOUT):
+        return
+    task = know_collection
+    if task.get_backend().supports_defer:
+        task = task.using(run_after=timezone.now() + DELAY)
+    task.enqueue()
 
 
 def _key(part, at_version):
@@ -108,6 +127,8 @@ def know():
     each is searched alone."""
     from .query import MAX_TERMS, SearchError, database, parse
 
+    # A write from now on asks for another run.
+    cache.delete(PENDING_KEY)
     at_version = version()
     if cache.get(_key("universal", at_version)) is not None:
         return

@@ -154,11 +154,7 @@ def test_entries_removed_behind_the_index_are_counted_again(province):
 
 def test_nothing_is_known_before_the_worker_has_run(province, monkeypatch):
     """Between a write and the worker's run, searches count as before."""
-    from types import SimpleNamespace
-
-    from search import tasks
-
-    monkeypatch.setattr(tasks, "know_collection", SimpleNamespace(enqueue=lambda: None))
+    monkeypatch.setattr(collection, "ask_worker", lambda: None)
     assert collection.universal_terms() is not None
     collection.changed()
     assert collection.universal_terms() is None
@@ -181,3 +177,39 @@ def test_words_the_newest_entries_share_are_proved_on_every_entry(province, monk
     universal = collection.universal_terms()
     assert {"thanh", "pho", "can", "tho"} <= universal
     assert not {"mua", "nuoc", "noi"} & universal
+
+
+class FakeTask:
+    """A tasks backend that waits: what was enqueued, and for when."""
+
+    def __init__(self):
+        self.enqueued, self.run_after = [], None
+
+    def get_backend(self):
+        return type("Backend", (), {"supports_defer": True})()
+
+    def using(self, run_after=None):
+        self.run_after = run_after
+        return self
+
+    def enqueue(self):
+        self.enqueued.append(self.run_after)
+
+
+def test_a_burst_of_writes_asks_the_worker_once(province, monkeypatch):
+    from search import tasks
+
+    fake = FakeTask()
+    monkeypatch.setattr(tasks, "know_collection", fake)
+    versions = set()
+    for _ in range(5):
+        collection.changed()
+        versions.add(collection.version())
+    assert len(versions) == 5
+    assert len(fake.enqueued) == 1
+    assert fake.enqueued[0] >= timezone.now() + collection.DELAY - datetime.timedelta(seconds=5)
+    # The run reads the newest version; a write after it has started asks again.
+    collection.know()
+    assert collection.universal_terms() is not None
+    collection.changed()
+    assert len(fake.enqueued) == 2
