@@ -26,10 +26,21 @@ const flags = {
   disableFullPageScreenshot: true,
 };
 
+// A run Lighthouse itself could not record (its runtimeError, e.g. NO_NAVSTART: "Something
+// went wrong with recording the trace over your page load. Please run Lighthouse
+// again.") has no score; it is run again, at most ATTEMPTS times, and said on stderr.
+const ATTEMPTS = 3;
+
 for (let i = 0; i < pages.length; i += 2) {
   const [name, url] = [pages[i], pages[i + 1]];
-  const result = await lighthouse(url, flags, config);
-  if (!result) throw new Error(`Lighthouse returned nothing for ${url}`);
+  let result;
+  for (let attempt = 1; attempt <= ATTEMPTS; attempt++) {
+    result = await lighthouse(url, flags, config);
+    if (!result) throw new Error(`Lighthouse returned nothing for ${url}`);
+    const error = result.lhr.runtimeError;
+    if (!error) break;
+    console.error(`lighthouse ${name}: attempt ${attempt} of ${ATTEMPTS}: ${error.code}`);
+  }
   const [json, html] = result.report;
   writeFileSync(join(outputDir, `lighthouse-${name}.report.json`), json);
   writeFileSync(join(outputDir, `lighthouse-${name}.report.html`), html);

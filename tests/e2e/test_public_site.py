@@ -442,6 +442,8 @@ def lighthouse(port, pages):
     results = {}
     for name in pages:
         data = json.loads((SCREENSHOTS / f"lighthouse-{name}.report.json").read_text())
+        if error := data.get("runtimeError"):
+            pytest.fail(f"Lighthouse could not measure {name}: {error['code']}: {error['message']}")
         categories = data["categories"]
         scores = {c: round(categories[c]["score"] * 100) for c in LIGHTHOUSE_CATEGORIES}
         lost = {
