@@ -35,19 +35,29 @@ def _cache():
     return caches[settings.SEN_PAGE_CACHE]
 
 
-def generation():
-    value = _cache().get(GENERATION_KEY)
+def current_token(store, key):
+    """The random token under `key` in the cache `store`, made on first use: what
+    cache keys carry so that one write (`renew_token`) makes them all stale."""
+    value = store.get(key)
     if value is None:
         value = uuid.uuid4().hex
         # add(): when two processes start at once, both end up with the same value.
-        _cache().add(GENERATION_KEY, value, None)
-        value = _cache().get(GENERATION_KEY, value)
+        store.add(key, value, None)
+        value = store.get(key, value)
     return value
+
+
+def renew_token(store, key):
+    store.set(key, uuid.uuid4().hex, None)
+
+
+def generation():
+    return current_token(_cache(), GENERATION_KEY)
 
 
 def purge():
     """Start a new generation now: every cached public page is stale."""
-    _cache().set(GENERATION_KEY, uuid.uuid4().hex, None)
+    renew_token(_cache(), GENERATION_KEY)
 
 
 def purge_on_commit(**kwargs):

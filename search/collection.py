@@ -20,10 +20,11 @@ kept until the first public entry expires (`until`), as every cached count is.
 """
 
 import datetime
-import uuid
 
 from django.core.cache import cache
 from django.utils import timezone
+
+from cms.cache import current_token, renew_token
 
 VERSION_KEY = "sen:search-version"
 PENDING_KEY = "sen:search-collection-asked"
@@ -35,13 +36,7 @@ TIMEOUT = 24 * 3600
 
 def version():
     """The version of the public index: a new one on every write of a public entry."""
-    value = cache.get(VERSION_KEY)
-    if value is None:
-        value = uuid.uuid4().hex
-        # add(): two processes starting at once end up with the same value.
-        cache.add(VERSION_KEY, value, None)
-        value = cache.get(VERSION_KEY, value)
-    return value
+    return current_token(cache, VERSION_KEY)
 
 
 def changed():
@@ -49,7 +44,7 @@ def changed():
     version, and the worker is asked to know the collection again."""
     from . import elasticsearch
 
-    cache.set(VERSION_KEY, uuid.uuid4().hex, None)
+    renew_token(cache, VERSION_KEY)
     # With Elasticsearch the public does not search the database.
     if not elasticsearch.enabled():
         ask_worker()
@@ -88,14 +83,19 @@ def counts():
 
 def keep_counts(total, facet_counts, until, at_version=None):
     """Keep the collection's counts, measured at `at_version` (default: now's)."""
-    timeout = TIMEOUT
-    if until is not None:
-        timeout = max(1, min(timeout, int((until - timezone.now()).total_seconds())))
     cache.set(
         _key("counts", at_version or version()),
         {"total": total, "counts": facet_counts, "until": until},
-        timeout,
+        lifetime(until, TIMEOUT),
     )
+
+
+def lifetime(until, longest):
+    """Seconds a count may be cached: `longest`, and never past `until` (the first
+    expiry among the assets it counts)."""
+    if until is None:
+        return longest
+    return max(1, min(longest, int((until - timezone.now()).total_seconds())))
 
 
 def universal_terms():

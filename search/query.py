@@ -208,10 +208,9 @@ def public_database_search(query):
         until = counts.pop("until", None)
         if whole:
             collection.keep_counts(total, counts, until, at_version)
-    timeout = 3600
-    if until is not None:
-        timeout = max(1, min(timeout, int((until - timezone.now()).total_seconds())))
-    cache.set(key, {"total": total, "counts": counts, "until": until}, timeout)
+    cache.set(
+        key, {"total": total, "counts": counts, "until": until}, collection.lifetime(until, 3600)
+    )
     return ranked, total, counts
 
 
@@ -733,16 +732,10 @@ class PostgreSQLEngine(DatabaseEngine):
     VALUE_FACETS = {"c": "topic", "g": "language"}
 
     def count(self, query, user=None):
-        scope, _scope_params = self.scope(query, user)
-        if scope is None:
+        if self.scope(query, user)[0] is None:
             return 0
-        where, params = self.where(query, user)
         with connection.cursor() as cursor, self.through_index(cursor):
-            cursor.execute(
-                f"SELECT COUNT(*) FROM search_searchentry e WHERE {where}",  # noqa: S608
-                params,
-            )
-            return cursor.fetchone()[0]
+            return super().count(query, user)
 
     @staticmethod
     @contextlib.contextmanager
